@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pgwalk",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "PgwalkKit", targets: ["PgwalkKit"]),
+        .executable(name: "pgwalkctl", targets: ["pgwalkctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        // Kernel UAPI structures and the ioctl/signal calls Swift cannot
+        // express directly (variadic ioctl, PAGEMAP_SCAN structs).
+        .target(name: "CPgwalkShims"),
+        // All logic: stream decoder, walker model, pagemap reader, verify.
+        .target(
+            name: "PgwalkKit",
+            dependencies: [
+                "CPgwalkShims",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "pgwalkctl",
+            dependencies: [
+                "PgwalkKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(
+            name: "PgwalkKitTests",
+            dependencies: ["PgwalkKit"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)
