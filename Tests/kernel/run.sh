@@ -1,0 +1,139 @@
+#!/bin/sh
+# In-guest entry point of the pgwalk kernel tests (see scripts/vm-run):
+#   make vm-run CMD='Tests/kernel/run.sh'        (PAGING=5 for 5-level)
+# Assumes root, debugfs at /sys/kernel/debug and pgwalk.ko loaded. Builds
+# nothing: run 'make -C Tests/kernel' (and 'make kmod') on the host first.
+#
+# 1. pgwalk-tests main                  default buffer
+# 2. the shell session of FORMAT.md 1.2 (echo/cat), stream checked
+# 3. a big target (64 MiB touched) walked with the default buffer, saved
+# 4. rmmod; insmod kmod/pgwalk.ko buffer_kib=16; pgwalk-tests chunk
+#    (chunked stream == saved stream, trace chunking, exit mid-walk)
+# 5. the module is reloaded with its defaults
+# Each phase prints TAP-like lines; the last line is the whole run's
+# "N passed, N failed". Exit status 1 on any failure.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root" || exit 2
+bin=$here/build
+ko=$root/kmod/pgwalk.ko
+walk=/sys/kernel/debug/pgwalk/walk
+
+passed=0
+failed=0
+next=1
+tmp=$(mktemp -d /tmp/pgwalk-tests.XXXXXX)
+big_pid=
+
+say_ok() { echo "ok $next - $1"; passed=$((passed + 1)); next=$((next + 1)); }
+say_fail() { echo "not ok $next - $1"; failed=$((failed + 1)); next=$((next + 1)); }
+
+finish() {
+	[ -n "$big_pid" ] && kill "$big_pid" 2>/dev/null && wait "$big_pid" 2>/dev/null
+	[ -n "${debugfs_mode:-}" ] && chmod "$debugfs_mode" /sys/kernel/debug 2>/dev/null
+	rm -rf "$tmp"
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+# run_phase ARGS...: pgwalk-tests, its summary folded into ours
+run_phase() {
+	"$bin/pgwalk-tests" --first "$next" "$@" > "$tmp/out" 2>&1
+	rc=$?
+	sed -E 's/^([0-9]+) passed, ([0-9]+) failed$/# phase '"$1"': \1 passed, \2 failed/' "$tmp/out"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/out" | tail -n 1)
+	if [ -z "$line" ]; then
+		say_fail "pgwalk-tests $1 printed no summary (exit $rc)"
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	passed=$((passed + p))
+	failed=$((failed + f))
+	next=$((next + p + f))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		say_fail "pgwalk-tests $1 exited $rc"
+	fi
+}
+
+reload() {
+	rmmod pgwalk && insmod "$ko" "$@"
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	say_fail "run as root"
+	finish
+fi
+for f in "$bin/pgwalk-tests" "$bin/pgwalk-target"; do
+	if [ ! -x "$f" ]; then
+		say_fail "$f is built (make -C Tests/kernel on the host)"
+		finish
+	fi
+done
+if [ ! -e "$walk" ]; then
+	say_fail "$walk exists (module loaded, debugfs mounted)"
+	finish
+fi
+# the unprivileged-uid tests need to reach debugfs
+debugfs_mode=$(stat -c %a /sys/kernel/debug)
+chmod 755 /sys/kernel/debug
+
+echo "# kernel $(uname -r), $(grep -q ' la57' /proc/cpuinfo && echo 'cpu la57' || echo 'no la57'), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+
+# 1
+run_phase main
+
+# 2: FORMAT.md 1.2, from a shell; the stream is checked by pgwalk-tests
+sleep 1000 &
+sleeper=$!
+# wait for the exec: a request made before it walks the forked shell's
+# address space, which exec then drops (the stream would end -ESRCH)
+i=0
+while [ "$(cat /proc/$sleeper/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+if (exec 3<>"$walk" && echo "pid=$sleeper" >&3 && cat <&3 > "$tmp/shell.pgw"); then
+	run_phase file "$tmp/shell.pgw" "$sleeper"
+else
+	say_fail "shell session (exec 3<>walk; echo pid=N >&3; cat <&3)"
+fi
+kill "$sleeper"
+wait "$sleeper" 2>/dev/null
+
+# 3
+"$bin/pgwalk-target" --big 64 --signal "$tmp/big.txt" < /dev/null &
+big_pid=$!
+i=0
+while [ ! -s "$tmp/big.txt" ] && [ $i -lt 600 ] && kill -0 "$big_pid" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ ! -s "$tmp/big.txt" ]; then
+	say_fail "big pgwalk-target (64 MiB) started"
+	finish
+fi
+run_phase save "$tmp/big.txt" "$tmp/big.pgw"
+
+# 4
+if reload buffer_kib=16; then
+	say_ok "module reloaded with buffer_kib=16"
+	run_phase chunk "$tmp/big.txt" "$tmp/big.pgw"
+else
+	say_fail "module reloaded with buffer_kib=16"
+fi
+
+# 5
+kill "$big_pid" 2>/dev/null
+wait "$big_pid" 2>/dev/null
+big_pid=
+if grep -q '^pgwalk ' /proc/modules; then rmmod pgwalk; fi
+if insmod "$ko" && [ -e "$walk" ]; then
+	say_ok "module reloaded with its defaults"
+else
+	say_fail "module reloaded with its defaults"
+fi
+finish

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pgwalk-target: maps and touches known pages, prints where, holds still.
+ *
+ * usage: pgwalk-target [--big MIB] [--signal] [OUTFILE]
+ *
+ * Output (stdout, or OUTFILE written then renamed into place), one line each:
+ *   pid PID
+ *   anon ADDR NPAGES BITS      private anonymous, BITS[i] '1' = written
+ *   zero ADDR NPAGES           private anonymous, every page read only
+ *   file ADDR NPAGES BITS PATH private file mapping (tmpfs), BITS[i] '1' = read
+ *   disk skip                  (no disk-backed writable fs is tried)
+ *   thp ADDR SIZE KB           2 MiB aligned MADV_HUGEPAGE region, all written;
+ *                              KB = AnonHugePages of its VMA (0: no THP)
+ *   thp none REASON            THP unavailable
+ *   high ADDR 4 BITS           anonymous above 47 bits (5-level paging only)
+ *   high none                  (4-level paging)
+ *   big ADDR NPAGES            (with --big) anonymous, NOHUGEPAGE, all written
+ *   ready
+ * Every region is its own VMA with unmapped guard pages around it.
+ * Then it waits until stdin reaches EOF (or, with --signal, forever), and
+ * exits 0 on SIGTERM, removing its file.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PAGE 4096UL
+#define HPAGE (2UL << 20)
+#define ANON_PAGES 64
+#define ZERO_PAGES 8
+#define FILE_PAGES 48
+
+static char file_path[256];
+
+static void die(const char *what)
+{
+	fprintf(stderr, "pgwalk-target: %s: %s\n", what, strerror(errno));
+	if (file_path[0])
+		unlink(file_path);
+	exit(2);
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	if (file_path[0])
+		unlink(file_path);
+	_exit(0);
+}
+
+/* AnonHugePages (kB) of the VMA starting at addr, from /proc/self/smaps */
+static long anon_huge_kb(uintptr_t addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int in = 0;
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+
+		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			in = (s == addr);
+			continue;
+		}
+		if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long big_mib = 0;
+	int wait_signal = 0;
+	const char *out_path = NULL;
+	char tmp_out[300];
+	FILE *out = stdout;
+	volatile uint8_t *p;
+	uint8_t *base;
+	size_t total, off;
+	char bits[FILE_PAGES + ANON_PAGES + 1];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--big") && i + 1 < argc)
+			big_mib = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--signal"))
+			wait_signal = 1;
+		else if (argv[i][0] != '-')
+			out_path = argv[i];
+		else {
+			fprintf(stderr, "usage: pgwalk-target [--big MIB] [--signal] [OUTFILE]\n");
+			return 2;
+		}
+	}
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (out_path) {
+		snprintf(tmp_out, sizeof(tmp_out), "%s.tmp", out_path);
+		out = fopen(tmp_out, "w");
+		if (!out)
+			die(tmp_out);
+	}
+
+	/*
+	 * One reservation for everything, so the regions sit at known places
+	 * with unmapped guards between them:
+	 *   [guard][anon 64p][guard][zero 8p][guard][file 48p][guard]
+	 *   [pad to 2M][thp 2M][guard 2M][big][guard]
+	 */
+	total = 8 * HPAGE + (big_mib << 20) + 2 * HPAGE;
+	base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		die("reserve");
+	if (munmap(base, total))
+		die("munmap");
+	fprintf(out, "pid %d\n", getpid());
+
+	/* 4K anonymous private, some written, some untouched */
+	off = PAGE;
+	p = mmap(base + off, ANON_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap anon");
+	if (madvise((void *)p, ANON_PAGES * PAGE, MADV_NOHUGEPAGE))
+		die("madvise anon");
+	for (int i = 0; i < ANON_PAGES; i++) {
+		/* pages 0-3, every 3rd, and 40-47 are written; the rest untouched */
+		int t = i < 4 || i % 3 == 0 || (i >= 40 && i < 48);
+
+		bits[i] = t ? '1' : '0';
+		if (t)
+			p[i * PAGE + 17] = (uint8_t)(i + 1);
+	}
+	bits[ANON_PAGES] = 0;
+	fprintf(out, "anon 0x%lx %d %s\n", (unsigned long)(uintptr_t)p, ANON_PAGES, bits);
+	off += ANON_PAGES * PAGE + PAGE;
+
+	/* anonymous pages only read: the shared zero page */
+	p = mmap(base + off, ZERO_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap zero");
+	if (madvise((void *)p, ZERO_PAGES * PAGE, MADV_NOHUGEPAGE))
+		die("madvise zero");
+	{
+		unsigned sum = 0;
+
+		for (int i = 0; i < ZERO_PAGES; i++)
+			sum += p[i * PAGE];
+		if (sum)
+			die("zero page not zero");
+	}
+	fprintf(out, "zero 0x%lx %d\n", (unsigned long)(uintptr_t)p, ZERO_PAGES);
+	off += ZERO_PAGES * PAGE + PAGE;
+
+	/* private read-only mapping of a file in /tmp */
+	{
+		int fd;
+		uint8_t buf[PAGE];
+
+		snprintf(file_path, sizeof(file_path), "/tmp/pgwalk-target-%d.dat", getpid());
+		fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			die(file_path);
+		for (int i = 0; i < FILE_PAGES; i++) {
+			memset(buf, 'a' + i % 26, sizeof(buf));
+			if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+				die("write file");
+		}
+		p = mmap(base + off, FILE_PAGES * PAGE, PROT_READ,
+			 MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap file");
+		close(fd);
+		for (int i = 0; i < FILE_PAGES; i++) {
+			/* read pages 0, 5, 6, 7 and 30-33; fault-around may map others */
+			int t = i == 0 || (i >= 5 && i <= 7) || (i >= 30 && i <= 33);
+
+			bits[i] = t ? '1' : '0';
+			if (t && p[i * PAGE + 1] != 'a' + i % 26)
+				die("file content");
+		}
+		bits[FILE_PAGES] = 0;
+		fprintf(out, "file 0x%lx %d %s %s\n", (unsigned long)(uintptr_t)p, FILE_PAGES,
+			bits, file_path);
+		off += FILE_PAGES * PAGE + PAGE;
+	}
+	fprintf(out, "disk skip\n");
+
+	/* a 2 MiB aligned THP region */
+	off = (((uintptr_t)base + off + HPAGE - 1) & ~(HPAGE - 1)) - (uintptr_t)base;
+	off += HPAGE;	/* a 2M guard: no neighbour in the same PMD */
+	{
+		char en[128] = "";
+		FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+		if (f) {
+			if (!fgets(en, sizeof(en), f))
+				en[0] = 0;
+			fclose(f);
+		}
+		if (!strstr(en, "[always]") && !strstr(en, "[madvise]")) {
+			fprintf(out, "thp none enabled=%s", en[0] ? en : "missing\n");
+		} else {
+			uint8_t *t = mmap(base + off, HPAGE, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			long kb;
+
+			if (t == MAP_FAILED)
+				die("mmap thp");
+			if (madvise(t, HPAGE, MADV_HUGEPAGE))
+				die("madvise thp");
+			for (size_t i = 0; i < HPAGE; i += PAGE)
+				((volatile uint8_t *)t)[i + 5] = (uint8_t)(i / PAGE + 1);
+			kb = anon_huge_kb((uintptr_t)t);
+			fprintf(out, "thp 0x%lx %lu %ld\n", (unsigned long)(uintptr_t)t, HPAGE, kb);
+		}
+	}
+	off += HPAGE + HPAGE;
+
+	/* above 47 bits: only with 5-level paging (a hint is needed) */
+	{
+		volatile uint8_t *h = mmap((void *)(1UL << 52), 4 * PAGE, PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (h != MAP_FAILED && (uintptr_t)h >= (1UL << 47)) {
+			madvise((void *)h, 4 * PAGE, MADV_NOHUGEPAGE);
+			h[0] = 1;
+			h[2 * PAGE] = 1;
+			fprintf(out, "high 0x%lx 4 1010\n", (unsigned long)(uintptr_t)h);
+		} else {
+			if (h != MAP_FAILED)
+				munmap((void *)h, 4 * PAGE);
+			fprintf(out, "high none\n");
+		}
+	}
+
+	if (big_mib) {
+		size_t n = (big_mib << 20) / PAGE;
+
+		p = mmap(base + off, n * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p == MAP_FAILED)
+			die("mmap big");
+		if (madvise((void *)p, n * PAGE, MADV_NOHUGEPAGE))
+			die("madvise big");
+		for (size_t i = 0; i < n; i++)
+			p[i * PAGE + 9] = (uint8_t)i;
+		fprintf(out, "big 0x%lx %zu\n", (unsigned long)(uintptr_t)p, n);
+	}
+	fprintf(out, "ready\n");
+	fflush(out);
+	if (out != stdout) {
+		fclose(out);
+		if (rename(tmp_out, out_path))
+			die("rename");
+	}
+
+	if (wait_signal) {
+		for (;;)
+			pause();
+	}
+	{
+		char c;
+
+		for (;;) {
+			ssize_t r = read(0, &c, 1);
+
+			if (r > 0 || (r < 0 && errno == EINTR))
+				continue;
+			break;
+		}
+	}
+	if (file_path[0])
+		unlink(file_path);
+	return 0;
+}

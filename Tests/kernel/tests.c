@@ -1,0 +1,2229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pgwalk-tests: kernel tests of pgwalk.ko, run as root in a booted kernel
+ * with the module loaded and debugfs mounted (see run.sh).
+ *
+ *   pgwalk-tests [--first N] main
+ *       everything that needs the default buffer
+ *   pgwalk-tests [--first N] save TARGET_FILE STREAM_FILE
+ *       walk the big target run.sh started (its output in TARGET_FILE) and
+ *       keep the stream in STREAM_FILE, for "chunk" after a reload
+ *   pgwalk-tests [--first N] chunk TARGET_FILE STREAM_FILE
+ *       with the module reloaded with buffer_kib=16
+ *
+ * Prints "ok N - name" / "not ok N - name: reason" and ends with
+ * "N passed, N failed"; exits 1 on any failure.
+ *
+ * Expected values come from what pgwalk-target set up, /proc/PID/pagemap,
+ * /proc/PID/smaps and /proc/vmstat, never from the module's own output.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+
+#include "pgw_stream.h"
+
+#define WALK_PATH "/sys/kernel/debug/pgwalk/walk"
+#define INFO_PATH "/sys/kernel/debug/pgwalk/info"
+#define PAGE 4096ULL
+#define HPAGE (2ULL << 20)
+/* x86-64 PTE bits */
+#define X86_PFN_MASK 0x000ffffffffff000ULL
+#define X86_AD_MASK 0x60ULL
+#define INFO_AD_MASK (PGWALK_INFO_ACCESSED | PGWALK_INFO_DIRTY)
+
+#define PM_PRESENT (1ULL << 63)
+#define PM_SWAP (1ULL << 62)
+#define PM_PFN_MASK ((1ULL << 55) - 1)
+
+static int tnum, npass, nfail;
+static char self_dir[PATH_MAX];
+static char why[4096];
+
+/* ------------------------------------------------------------------ */
+/* reporting */
+
+static int failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int failf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* a test returns 0 (pass), -1 (fail, reason in why), 1 (skip, reason in why) */
+static void report(const char *name, int r)
+{
+	tnum++;
+	if (r == 0) {
+		npass++;
+		printf("ok %d - %s\n", tnum, name);
+	} else if (r > 0) {
+		npass++;
+		printf("ok %d - %s # SKIP %s\n", tnum, name, why);
+	} else {
+		nfail++;
+		printf("not ok %d - %s: %s\n", tnum, name, why);
+	}
+	fflush(stdout);
+	why[0] = 0;
+}
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* ------------------------------------------------------------------ */
+/* the target */
+
+struct target {
+	pid_t pid;
+	int in_fd;		/* its stdin, closing it ends it; -1 if not ours */
+	int ours;
+	uint64_t anon, zero, file, thp, big, high;
+	unsigned anon_n, zero_n, file_n;
+	uint64_t big_n;
+	char anon_bits[256], file_bits[256], file_path[256], high_bits[8];
+	long thp_kb;		/* AnonHugePages the target saw, -1: no THP */
+	char thp_none[256];
+};
+
+static int parse_target_line(struct target *t, char *line)
+{
+	unsigned long long a, b;
+	long kb;
+	char s1[256], s2[256];
+	unsigned n;
+
+	line[strcspn(line, "\n")] = 0;
+	if (sscanf(line, "pid %d", &t->pid) == 1)
+		return 0;
+	if (sscanf(line, "anon %llx %u %255s", &a, &n, s1) == 3) {
+		t->anon = a, t->anon_n = n;
+		snprintf(t->anon_bits, sizeof(t->anon_bits), "%s", s1);
+		return 0;
+	}
+	if (sscanf(line, "zero %llx %u", &a, &n) == 2) {
+		t->zero = a, t->zero_n = n;
+		return 0;
+	}
+	if (sscanf(line, "file %llx %u %255s %255s", &a, &n, s1, s2) == 4) {
+		t->file = a, t->file_n = n;
+		snprintf(t->file_bits, sizeof(t->file_bits), "%s", s1);
+		snprintf(t->file_path, sizeof(t->file_path), "%s", s2);
+		return 0;
+	}
+	if (!strncmp(line, "thp none", 8)) {
+		t->thp_kb = -1;
+		snprintf(t->thp_none, sizeof(t->thp_none), "%s", line + 8);
+		return 0;
+	}
+	if (sscanf(line, "thp %llx %llu %ld", &a, &b, &kb) == 3) {
+		t->thp = a, t->thp_kb = kb;
+		return 0;
+	}
+	if (sscanf(line, "high %llx %u %7s", &a, &n, s1) == 3 && n == 4) {
+		t->high = a;
+		snprintf(t->high_bits, sizeof(t->high_bits), "%.7s", s1);
+		return 0;
+	}
+	if (sscanf(line, "big %llx %llu", &a, &b) == 2) {
+		t->big = a, t->big_n = b;
+		return 0;
+	}
+	return 0;
+}
+
+static int spawn_target(struct target *t, const char *big_mib)
+{
+	int in[2], out[2];
+	char path[PATH_MAX + 32], line[512];
+	FILE *f;
+	int ready = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->thp_kb = -1;
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
+		return failf("pipe: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/pgwalk-target", self_dir);
+	t->pid = fork();
+	if (t->pid < 0)
+		return failf("fork: %s", strerror(errno));
+	if (!t->pid) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		if (big_mib)
+			execl(path, path, "--big", big_mib, (char *)NULL);
+		else
+			execl(path, path, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	t->in_fd = in[1];
+	t->ours = 1;
+	f = fdopen(out[0], "r");
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "ready", 5)) {
+			ready = 1;
+			break;
+		}
+		parse_target_line(t, line);
+	}
+	fclose(f);
+	if (!ready) {
+		waitpid(t->pid, NULL, 0);
+		return failf("pgwalk-target (%s) did not become ready", path);
+	}
+	return 0;
+}
+
+static int load_target(struct target *t, const char *file)
+{
+	char line[512];
+	FILE *f = fopen(file, "r");
+	int ready = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->thp_kb = -1;
+	t->in_fd = -1;
+	if (!f)
+		return failf("%s: %s", file, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "ready", 5))
+			ready = 1;
+		else
+			parse_target_line(t, line);
+	}
+	fclose(f);
+	if (!ready || !t->pid || kill(t->pid, 0))
+		return failf("target in %s is not running", file);
+	return 0;
+}
+
+static void end_target(struct target *t)
+{
+	if (!t->ours || !t->pid)
+		return;
+	close(t->in_fd);
+	waitpid(t->pid, NULL, 0);
+	t->pid = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc helpers */
+
+static int read_pagemap(pid_t pid, uint64_t addr, uint64_t n, uint64_t *pm)
+{
+	char path[64];
+	int fd;
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return failf("%s: %s", path, strerror(errno));
+	r = pread(fd, pm, n * 8, (off_t)(addr / PAGE * 8));
+	close(fd);
+	if (r != (ssize_t)(n * 8))
+		return failf("%s: short read", path);
+	return 0;
+}
+
+/* AnonHugePages of the VMA starting at addr, -1 if not found */
+static long smaps_anon_huge(pid_t pid, uint64_t addr)
+{
+	char path[64], line[512];
+	FILE *f;
+	int in = 0;
+	long kb = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
+		char *sp = strchr(line, ' '), *da = strchr(line, '-');
+
+		if (sp && da && da < sp && sscanf(line, "%llx-%llx ", &s, &e) == 2) {
+			in = (s == addr);
+			continue;
+		}
+		if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+static long long vmstat(const char *key)
+{
+	char line[256];
+	size_t kl = strlen(key);
+	long long v = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && line[kl] == ' ') {
+			v = atoll(line + kl + 1);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* independent of the module: does this kernel use 5-level paging? */
+static int booted_levels(void)
+{
+	void *p = mmap((void *)(1ULL << 50), PAGE, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int five;
+
+	if (p == MAP_FAILED)
+		return 4;
+	five = (uint64_t)p >= (1ULL << 47);
+	munmap(p, PAGE);
+	return five ? 5 : 4;
+}
+
+static uint64_t expected_task_size(void)
+{
+	return booted_levels() == 5 ? (1ULL << 56) - PAGE : (1ULL << 47) - PAGE;
+}
+
+/* ------------------------------------------------------------------ */
+/* walking */
+
+struct walk {
+	uint8_t *buf;
+	size_t len;
+	struct pgw_stream s;
+	struct pgw_unit *u;
+	size_t nu, repeats;
+	const struct pgw_unit **l;
+	size_t nl;
+};
+
+static void walk_free(struct walk *w)
+{
+	free(w->buf);
+	pgw_free(&w->s);
+	free(w->u);
+	free(w->l);
+	memset(w, 0, sizeof(*w));
+}
+
+/* parse bytes already in w->buf */
+static int walk_parse(struct walk *w)
+{
+	char err[512];
+
+	if (pgw_parse(w->buf, w->len, &w->s, err, sizeof(err)))
+		return failf("stream rejected: %s", err);
+	if (pgw_units(&w->s, 1, &w->u, &w->nu, &w->repeats) ||
+	    pgw_leaves(w->u, w->nu, &w->l, &w->nl))
+		return failf("out of memory");
+	return 0;
+}
+
+static int write_req(int fd, const char *req)
+{
+	ssize_t r = write(fd, req, strlen(req));
+
+	if (r < 0)
+		return -errno;
+	if ((size_t)r != strlen(req))
+		return -EIO;
+	return 0;
+}
+
+/* read fd to EOF and parse */
+static int walk_read(int fd, size_t rdchunk, struct walk *w)
+{
+	int r;
+
+	memset(w, 0, sizeof(*w));
+	r = pgw_read_all(fd, rdchunk, &w->buf, &w->len);
+	if (r)
+		return failf("read failed after %zu bytes: %s", w->len, strerror(-r));
+	return walk_parse(w);
+}
+
+static int walk_req(const char *req, size_t rdchunk, struct walk *w)
+{
+	int fd = open(WALK_PATH, O_RDWR | O_CLOEXEC), r;
+
+	memset(w, 0, sizeof(*w));
+	if (fd < 0)
+		return failf("open %s: %s", WALK_PATH, strerror(errno));
+	r = write_req(fd, req);
+	if (r) {
+		close(fd);
+		return failf("write \"%s\": %s", req, strerror(-r));
+	}
+	r = walk_read(fd, rdchunk, w);
+	close(fd);
+	return r;
+}
+
+static int walk_pid(pid_t pid, const char *extra, struct walk *w)
+{
+	char req[256];
+
+	snprintf(req, sizeof(req), "pid=%d%s%s", pid, extra ? " " : "", extra ? extra : "");
+	return walk_req(req, 65536, w);
+}
+
+static const struct pgw_unit *find_vma(const struct walk *w, uint64_t start)
+{
+	for (size_t i = 0; i < w->nu; i++)
+		if (w->u[i].kind == PGW_U_VMA && w->u[i].a == start)
+			return &w->u[i];
+	return NULL;
+}
+
+static const char *leaf_desc(const struct pgw_unit *u)
+{
+	static char b[200];
+
+	if (!u)
+		return "nothing";
+	snprintf(b, sizeof(b), "%s level %d [0x%llx,0x%llx) raw 0x%llx info 0x%llx",
+		 u->kind == PGW_U_PTE ? "PTE" : u->kind == PGW_U_PTE_NONE ? "PTE none" :
+		 u->kind == PGW_U_HOLE ? "HOLE" : u->kind == PGW_U_ENTRY ? "ENTRY" : "HUGETLB",
+		 u->level, (unsigned long long)u->a, (unsigned long long)u->b,
+		 (unsigned long long)u->raw, (unsigned long long)u->info);
+	return b;
+}
+
+static int is_none_leaf(const struct pgw_unit *u)
+{
+	return u && (u->kind == PGW_U_PTE_NONE || u->kind == PGW_U_HOLE ||
+		     (u->kind == PGW_U_PTE && pgw_kind(u->info) == PGWALK_KIND_NONE));
+}
+
+/*
+ * One present 4K page: a PTE, present, LEAF, USER, with the pagemap PFN
+ * when visible, else payload 0 and no PFN bits in raw.
+ */
+static int check_present_pte(const struct walk *w, uint64_t va, uint64_t pm,
+			     int visible, const char *what)
+{
+	const struct pgw_unit *u = pgw_leaf_at(w->l, w->nl, va);
+	uint64_t pfn = pm & PM_PFN_MASK;
+
+	if (!u || u->kind != PGW_U_PTE || pgw_kind(u->info) != PGWALK_KIND_PRESENT)
+		return failf("%s page 0x%llx: expected a present PTE, stream has %s", what,
+			     (unsigned long long)va, leaf_desc(u));
+	if (!(u->info & PGWALK_INFO_LEAF) || !(u->info & PGWALK_INFO_USER))
+		return failf("%s page 0x%llx: LEAF/USER missing in info 0x%llx", what,
+			     (unsigned long long)va, (unsigned long long)u->info);
+	if (visible) {
+		if (!pfn)
+			return failf("%s page 0x%llx: pagemap shows no PFN (not root?)", what,
+				     (unsigned long long)va);
+		if (pgw_payload(u->info) != pfn)
+			return failf("%s page 0x%llx: PFN 0x%llx, pagemap says 0x%llx", what,
+				     (unsigned long long)va,
+				     (unsigned long long)pgw_payload(u->info),
+				     (unsigned long long)pfn);
+		if (((u->raw & X86_PFN_MASK) >> 12) != pfn)
+			return failf("%s page 0x%llx: raw 0x%llx PFN bits != pagemap 0x%llx", what,
+				     (unsigned long long)va, (unsigned long long)u->raw,
+				     (unsigned long long)pfn);
+	} else {
+		if (pgw_payload(u->info) || (u->raw & X86_PFN_MASK))
+			return failf("%s page 0x%llx: PFN hidden expected, raw 0x%llx info 0x%llx",
+				     what, (unsigned long long)va, (unsigned long long)u->raw,
+				     (unsigned long long)u->info);
+	}
+	return 0;
+}
+
+/*
+ * Check the target's regions in a walk. pm_* come from root's pagemap
+ * (taken before); visible: whether PFNs must be visible.
+ * which: bit 0 anon, 1 zero, 2 file, 3 thp, 4 big.
+ */
+#define R_ANON 1
+#define R_ZERO 2
+#define R_FILE 4
+#define R_THP 8
+#define R_BIG 16
+#define R_HIGH 32
+#define R_SMALL (R_ANON | R_ZERO | R_FILE | R_THP | R_HIGH)
+
+static int check_regions(const struct target *t, const struct walk *w, int visible,
+			 unsigned which)
+{
+	uint64_t pm[512];
+	const struct pgw_unit *v;
+
+	if (w->s.pid != (uint32_t)t->pid)
+		return failf("header pid %u, target %d", w->s.pid, t->pid);
+	if (!!(w->s.flags & PGWALK_HDR_PFN_VISIBLE) != !!visible)
+		return failf("header PFN_VISIBLE is %s, expected %s",
+			     (w->s.flags & PGWALK_HDR_PFN_VISIBLE) ? "set" : "clear",
+			     visible ? "set" : "clear");
+	if (w->s.status != 0)
+		return failf("END status %d", w->s.status);
+
+	if (which & R_ANON) {
+		if (read_pagemap(t->pid, t->anon, t->anon_n, pm))
+			return -1;
+		v = find_vma(w, t->anon);
+		if (!v || v->b != t->anon + t->anon_n * PAGE)
+			return failf("no VMA record [0x%llx,0x%llx) for the anon region",
+				     (unsigned long long)t->anon,
+				     (unsigned long long)(t->anon + t->anon_n * PAGE));
+		if (v->rec->arg8 != PGWALK_BACKING_ANON ||
+		    (v->rec->vma_flags & (PGWALK_VMA_READ | PGWALK_VMA_WRITE | PGWALK_VMA_EXEC |
+					  PGWALK_VMA_SHARED | PGWALK_VMA_NOHUGEPAGE)) !=
+			    (PGWALK_VMA_READ | PGWALK_VMA_WRITE | PGWALK_VMA_NOHUGEPAGE) ||
+		    v->rec->arg16)
+			return failf("anon VMA: backing %u flags 0x%x name len %u", v->rec->arg8,
+				     v->rec->vma_flags, v->rec->arg16);
+		for (unsigned i = 0; i < t->anon_n; i++) {
+			uint64_t va = t->anon + i * PAGE;
+			int touched = t->anon_bits[i] == '1';
+
+			if (!!(pm[i] & PM_PRESENT) != touched)
+				return failf("environment: pagemap of anon page %u disagrees with the target", i);
+			if (touched) {
+				const struct pgw_unit *u;
+
+				if (check_present_pte(w, va, pm[i], visible, "anon"))
+					return -1;
+				u = pgw_leaf_at(w->l, w->nl, va);
+				if (!(u->info & PGWALK_INFO_WRITE) || (u->info & PGWALK_INFO_ZERO_PAGE))
+					return failf("anon page 0x%llx: written page info 0x%llx",
+						     (unsigned long long)va,
+						     (unsigned long long)u->info);
+			} else {
+				const struct pgw_unit *u = pgw_leaf_at(w->l, w->nl, va);
+
+				if (!is_none_leaf(u))
+					return failf("untouched anon page 0x%llx: stream has %s",
+						     (unsigned long long)va, leaf_desc(u));
+			}
+		}
+		/* nothing but a hole just around the region (the guards) */
+		{
+			const struct pgw_unit *u = pgw_leaf_at(w->l, w->nl, t->anon - PAGE);
+
+			if (u && !(u->kind == PGW_U_HOLE && u->level == -1))
+				return failf("guard page below anon: %s", leaf_desc(u));
+		}
+	}
+	if (which & R_ZERO) {
+		if (read_pagemap(t->pid, t->zero, t->zero_n, pm))
+			return -1;
+		for (unsigned i = 0; i < t->zero_n; i++) {
+			uint64_t va = t->zero + i * PAGE;
+			const struct pgw_unit *u;
+
+			if (!(pm[i] & PM_PRESENT))
+				return failf("environment: zero-page region page %u not present", i);
+			if (check_present_pte(w, va, pm[i], visible, "zero-page"))
+				return -1;
+			u = pgw_leaf_at(w->l, w->nl, va);
+			if (!(u->info & PGWALK_INFO_ZERO_PAGE) || (u->info & PGWALK_INFO_WRITE))
+				return failf("zero-page page 0x%llx: info 0x%llx lacks ZERO_PAGE or has WRITE",
+					     (unsigned long long)va, (unsigned long long)u->info);
+		}
+	}
+	if (which & R_FILE) {
+		struct stat st;
+
+		if (read_pagemap(t->pid, t->file, t->file_n, pm))
+			return -1;
+		if (stat(t->file_path, &st))
+			return failf("stat %s: %s", t->file_path, strerror(errno));
+		v = find_vma(w, t->file);
+		if (!v || v->b != t->file + t->file_n * PAGE)
+			return failf("no VMA record for the file mapping");
+		if (v->rec->arg8 != PGWALK_BACKING_FILE || v->rec->e != st.st_ino ||
+		    v->rec->vma_dev != (major(st.st_dev) << 20 | minor(st.st_dev)) ||
+		    v->rec->d != 0 || strcmp(v->rec->vma_name, t->file_path) ||
+		    (v->rec->vma_flags & (PGWALK_VMA_READ | PGWALK_VMA_WRITE | PGWALK_VMA_SHARED)) !=
+			    PGWALK_VMA_READ)
+			return failf("file VMA: backing %u inode %llu (stat %llu) dev 0x%x (stat %u:%u) pgoff %llu name '%s' flags 0x%x",
+				     v->rec->arg8, (unsigned long long)v->rec->e,
+				     (unsigned long long)st.st_ino, v->rec->vma_dev,
+				     major(st.st_dev), minor(st.st_dev),
+				     (unsigned long long)v->rec->d, v->rec->vma_name,
+				     v->rec->vma_flags);
+		for (unsigned i = 0; i < t->file_n; i++) {
+			uint64_t va = t->file + i * PAGE;
+
+			if (t->file_bits[i] == '1' && !(pm[i] & PM_PRESENT))
+				return failf("environment: read file page %u not present in pagemap", i);
+			if (pm[i] & PM_PRESENT) {
+				if (check_present_pte(w, va, pm[i], visible, "file"))
+					return -1;
+			} else {
+				const struct pgw_unit *u = pgw_leaf_at(w->l, w->nl, va);
+
+				if (!is_none_leaf(u))
+					return failf("file page 0x%llx not in pagemap: stream has %s",
+						     (unsigned long long)va, leaf_desc(u));
+			}
+		}
+	}
+	if ((which & R_THP) && t->thp_kb == 2048) {
+		const struct pgw_unit *u = pgw_leaf_at(w->l, w->nl, t->thp);
+		uint64_t pfn;
+
+		if (read_pagemap(t->pid, t->thp, 512, pm))
+			return -1;
+		pfn = pm[0] & PM_PFN_MASK;
+		if (!u || u->kind != PGW_U_ENTRY || u->level != PGWALK_LEVEL_PMD ||
+		    u->a != t->thp || u->b != t->thp + HPAGE ||
+		    pgw_kind(u->info) != PGWALK_KIND_PRESENT || !(u->info & PGWALK_INFO_LEAF) ||
+		    u->action != PGWALK_ACTION_CONTINUE)
+			return failf("THP 0x%llx: expected one PMD ENTRY leaf [0x%llx,0x%llx) CONTINUE, stream has %s action %u",
+				     (unsigned long long)t->thp, (unsigned long long)t->thp,
+				     (unsigned long long)(t->thp + HPAGE), leaf_desc(u),
+				     u ? u->action : 0);
+		for (unsigned i = 0; i < 512; i++) {
+			const struct pgw_unit *x = pgw_leaf_at(w->l, w->nl, t->thp + i * PAGE);
+
+			if (x != u)
+				return failf("THP subpage %u: another leaf %s", i, leaf_desc(x));
+			if (!(pm[i] & PM_PRESENT) || (visible && (pm[i] & PM_PFN_MASK) != pfn + i))
+				return failf("environment: pagemap of THP subpage %u is 0x%llx, head PFN 0x%llx",
+					     i, (unsigned long long)pm[i], (unsigned long long)pfn);
+		}
+		if (visible && pgw_payload(u->info) != pfn)
+			return failf("THP leaf PFN 0x%llx, pagemap says 0x%llx",
+				     (unsigned long long)pgw_payload(u->info),
+				     (unsigned long long)pfn);
+		if (!visible && (pgw_payload(u->info) || (u->raw & X86_PFN_MASK)))
+			return failf("THP leaf: PFN not hidden: raw 0x%llx info 0x%llx",
+				     (unsigned long long)u->raw, (unsigned long long)u->info);
+		/* the PMD entry's own raw has the PSE bit (0x80) */
+		if (!(u->raw & 0x80))
+			return failf("THP leaf raw 0x%llx lacks _PAGE_PSE", (unsigned long long)u->raw);
+		v = find_vma(w, t->thp);
+		if (!v || !(v->rec->vma_flags & PGWALK_VMA_HUGEPAGE))
+			return failf("THP VMA record missing or without HUGEPAGE");
+	}
+	if ((which & R_HIGH) && t->high) {
+		/* 5-level only: a page above 47 bits, under its own pgd slot */
+		int seen_pgd = 0;
+
+		if (read_pagemap(t->pid, t->high, 4, pm))
+			return -1;
+		for (unsigned i = 0; i < 4; i++) {
+			uint64_t va = t->high + i * PAGE;
+
+			if (t->high_bits[i] == '1') {
+				if (check_present_pte(w, va, pm[i], visible, "high"))
+					return -1;
+			} else if (!is_none_leaf(pgw_leaf_at(w->l, w->nl, va))) {
+				return failf("untouched high page 0x%llx: %s", (unsigned long long)va,
+					     leaf_desc(pgw_leaf_at(w->l, w->nl, va)));
+			}
+		}
+		for (size_t i = 0; i < w->nu; i++) {
+			const struct pgw_unit *u = &w->u[i];
+
+			if (u->kind == PGW_U_ENTRY && u->level == 0 && u->a <= t->high &&
+			    t->high < u->b) {
+				if ((u->a >> 48) != (t->high >> 48) || u->action != PGWALK_ACTION_SUBTREE)
+					return failf("pgd ENTRY for the high page: %s", leaf_desc(u));
+				seen_pgd = 1;
+			}
+		}
+		if (!seen_pgd)
+			return failf("no pgd ENTRY covers the high page 0x%llx",
+				     (unsigned long long)t->high);
+	}
+	if ((which & R_BIG) && t->big) {
+		uint64_t *bpm = malloc(t->big_n * 8);
+		int r = 0;
+
+		if (!bpm || read_pagemap(t->pid, t->big, t->big_n, bpm)) {
+			free(bpm);
+			return -1;
+		}
+		for (uint64_t i = 0; i < t->big_n && !r; i++) {
+			if (!(bpm[i] & PM_PRESENT))
+				r = failf("environment: big page %llu not present", (unsigned long long)i);
+			else
+				r = check_present_pte(w, t->big + i * PAGE, bpm[i], visible, "big");
+		}
+		free(bpm);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Compare two walks unit by unit (callback-level content).
+ * mask_ad: ignore accessed/dirty bits. Returns 0 or -1 with why.
+ */
+static int compare_units(const struct walk *x, const struct walk *y, int mask_ad,
+			 const char *what)
+{
+	size_t n = x->nu < y->nu ? x->nu : y->nu;
+	uint64_t im = mask_ad ? ~INFO_AD_MASK : ~0ULL, rm = mask_ad ? ~X86_AD_MASK : ~0ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pgw_unit *a = &x->u[i], *b = &y->u[i];
+		int same = a->kind == b->kind && a->level == b->level && a->a == b->a &&
+			   a->b == b->b && (a->raw & rm) == (b->raw & rm) &&
+			   (a->info & im) == (b->info & im) && a->hmask == b->hmask &&
+			   (a->kind != PGW_U_ENTRY || a->action == b->action);
+
+		if (same && a->kind == PGW_U_VMA) {
+			const struct pgw_rec *ra = a->rec, *rb = b->rec;
+
+			same = ra->arg8 == rb->arg8 && ra->c == rb->c && ra->d == rb->d &&
+			       ra->e == rb->e && ra->vma_dev == rb->vma_dev &&
+			       ra->vma_flags == rb->vma_flags && !strcmp(ra->vma_name, rb->vma_name);
+		}
+		if (!same) {
+			char d1[200];
+
+			snprintf(d1, sizeof(d1), "%s", a->kind == PGW_U_VMA ? "VMA" : leaf_desc(a));
+			return failf("%s: unit %zu differs: kind %u [0x%llx,0x%llx) %s vs kind %u [0x%llx,0x%llx) %s",
+				     what, i, a->kind, (unsigned long long)a->a,
+				     (unsigned long long)a->b, d1, b->kind,
+				     (unsigned long long)b->a, (unsigned long long)b->b,
+				     b->kind == PGW_U_VMA ? "VMA" : leaf_desc(b));
+		}
+	}
+	if (x->nu != y->nu)
+		return failf("%s: %zu units vs %zu", what, x->nu, y->nu);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* child processes */
+
+/* capset helpers */
+static int drop_cap(int cap)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[cap / 32].effective &= ~(1U << (cap % 32));
+	d[cap / 32].permitted &= ~(1U << (cap % 32));
+	d[cap / 32].inheritable &= ~(1U << (cap % 32));
+	if (syscall(SYS_capset, &h, d))
+		return -1;
+	return prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+}
+
+/*
+ * Run fn in a child; it writes a result blob to fd. The parent collects
+ * it in *out / *outlen and returns the child's exit status.
+ */
+static int in_child(int (*fn)(int fd, void *arg), void *arg, uint8_t **out, size_t *outlen)
+{
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(p[0]);
+		_exit(fn(p[1], arg));
+	}
+	close(p[1]);
+	pgw_read_all(p[0], 65536, out, outlen);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int write_all(int fd, const void *b, size_t n)
+{
+	const uint8_t *p = b;
+
+	while (n) {
+		ssize_t r = write(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* tests: header, regions */
+
+static struct target T;		/* the main small target */
+static struct walk W;		/* a full walk of it, root, no trace */
+static int have_W;
+
+static int t_header(void)
+{
+	struct utsname un;
+	int lv = booted_levels();
+	uint64_t ts = expected_task_size();
+	const struct pgw_stream *s = &W.s;
+
+	if (!have_W)
+		return failf("the full walk failed: %s", why);
+	uname(&un);
+	if (s->levels != (uint32_t)lv)
+		return failf("levels %u, the kernel uses %d", s->levels, lv);
+	note("paging levels %d (from mmap above 47 bits), header %u, task_size 0x%llx, high page %s",
+	     lv, s->levels, (unsigned long long)s->task_size, T.high ? "mapped" : "none");
+	if (lv == 4) {
+		static const uint32_t sh[5] = { 39, 39, 30, 21, 12 }, pt[5] = { 512, 1, 512, 512, 512 };
+
+		for (int i = 0; i < 5; i++)
+			if (s->shift[i] != sh[i] || s->ptrs[i] != pt[i])
+				return failf("4-level geometry level %d: shift %u ptrs %u", i,
+					     s->shift[i], s->ptrs[i]);
+	} else {
+		static const uint32_t sh[5] = { 48, 39, 30, 21, 12 };
+
+		for (int i = 0; i < 5; i++)
+			if (s->shift[i] != sh[i] || s->ptrs[i] != 512)
+				return failf("5-level geometry level %d: shift %u ptrs %u", i,
+					     s->shift[i], s->ptrs[i]);
+	}
+	if (s->task_size != ts || s->start != 0 || s->end != ts)
+		return failf("start 0x%llx end 0x%llx task_size 0x%llx, expected [0, 0x%llx)",
+			     (unsigned long long)s->start, (unsigned long long)s->end,
+			     (unsigned long long)s->task_size, (unsigned long long)ts);
+	if (strcmp(s->release, un.release))
+		return failf("release '%s', uname '%s'", s->release, un.release);
+	{
+		unsigned maj, min, pat = 0;
+
+		sscanf(un.release, "%u.%u.%u", &maj, &min, &pat);
+		if ((s->kernel_version >> 16) != maj || ((s->kernel_version >> 8) & 0xff) != min)
+			return failf("kernel_version 0x%x vs release %s", s->kernel_version, un.release);
+	}
+	if (s->flags & PGWALK_HDR_TRACE)
+		return failf("TRACE flag without trace request");
+	if (!(s->flags & PGWALK_HDR_PFN_VISIBLE))
+		return failf("PFN_VISIBLE clear for root");
+	if (s->header_len != 160)
+		note("header_len %u (version 1 says 160; larger is allowed)", s->header_len);
+	if (s->chunks < 1 || s->walked_to != s->end)
+		return failf("END chunks %u walked_to 0x%llx", s->chunks,
+			     (unsigned long long)s->walked_to);
+	if (s->n_trace)
+		return failf("trace records without trace");
+	return 0;
+}
+
+static int t_regions(unsigned which)
+{
+	if (!have_W)
+		return failf("the full walk failed");
+	if (which == R_THP && T.thp_kb != 2048) {
+		snprintf(why, sizeof(why), "no THP in the target (AnonHugePages %ld kB%s)", T.thp_kb,
+			 T.thp_none);
+		return 1;
+	}
+	return check_regions(&T, &W, 1, which);
+}
+
+static int t_thp_not_split(void)
+{
+	long long split0 = vmstat("thp_split_pmd"), split1;
+	long kb0, kb1;
+	struct walk w2;
+	int r;
+
+	if (T.thp_kb != 2048) {
+		snprintf(why, sizeof(why), "no THP in the target");
+		return 1;
+	}
+	kb0 = smaps_anon_huge(T.pid, T.thp);
+	if (kb0 != 2048)
+		return failf("AnonHugePages %ld kB after the first walk (target saw 2048)", kb0);
+	if (walk_pid(T.pid, NULL, &w2))
+		return -1;
+	r = check_regions(&T, &w2, 1, R_THP);
+	walk_free(&w2);
+	if (r)
+		return failf("second walk: %s", why);
+	kb1 = smaps_anon_huge(T.pid, T.thp);
+	split1 = vmstat("thp_split_pmd");
+	if (kb1 != 2048)
+		return failf("AnonHugePages %ld kB after the second walk", kb1);
+	if (split0 != split1)
+		return failf("thp_split_pmd went from %lld to %lld during a walk", split0, split1);
+	return 0;
+}
+
+/* a range request, and reads of odd sizes give the same bytes */
+static int t_range_and_read_sizes(void)
+{
+	char req[200];
+	struct walk a, b;
+	uint64_t s = T.anon + 5 * PAGE, e = T.zero + T.zero_n * PAGE;
+	int r = 0;
+
+	snprintf(req, sizeof(req), "pid=%d start=0x%llx end=%llu\n", T.pid,
+		 (unsigned long long)s, (unsigned long long)e);
+	if (walk_req(req, 65536, &a))
+		return -1;
+	if (walk_req(req, 7, &b)) {
+		walk_free(&a);
+		return failf("7-byte reads: %s", why);
+	}
+	if (a.s.start != s || a.s.end != e)
+		r = failf("header range [0x%llx,0x%llx), asked [0x%llx,0x%llx)",
+			  (unsigned long long)a.s.start, (unsigned long long)a.s.end,
+			  (unsigned long long)s, (unsigned long long)e);
+	else if (a.len != b.len || memcmp(a.buf, b.buf, a.len))
+		r = failf("7-byte reads gave %zu bytes, 64K reads %zu (or different bytes)", b.len,
+			  a.len);
+	else {
+		/* the anon pages from 5 on and the zero pages, nothing else present */
+		struct target t2 = T;
+
+		t2.anon += 5 * PAGE;
+		t2.anon_n -= 5;
+		memmove(t2.anon_bits, t2.anon_bits + 5, strlen(t2.anon_bits + 5) + 1);
+		r = check_regions(&t2, &a, 1, R_ZERO);
+		if (!r) {
+			for (unsigned i = 0; i < t2.anon_n && !r; i++) {
+				const struct pgw_unit *u = pgw_leaf_at(a.l, a.nl, t2.anon + i * PAGE);
+
+				if ((t2.anon_bits[i] == '1') != (u && u->kind == PGW_U_PTE))
+					r = failf("anon page %u: %s", i + 5, leaf_desc(u));
+			}
+			/* the VMA record has the whole VMA even though the range starts inside */
+			const struct pgw_unit *v = find_vma(&a, T.anon);
+
+			if (!r && (!v || v->b != T.anon + T.anon_n * PAGE))
+				r = failf("partial range: VMA record not the whole VMA");
+			for (size_t i = 0; i < a.nl && !r; i++)
+				if (a.l[i]->a < s || a.l[i]->b > e)
+					r = failf("leaf outside the range: %s", leaf_desc(a.l[i]));
+		}
+	}
+	walk_free(&a);
+	walk_free(&b);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* errors */
+
+/* after a failed write: read gives ENOMSG, then a correct request works */
+static int still_usable(int fd)
+{
+	char buf[64], req[128];
+	struct walk w;
+	int r;
+
+	if (read(fd, buf, sizeof(buf)) >= 0 || errno != ENOMSG)
+		return failf("read after the failed request: %s (want ENOMSG: nothing walked)",
+			     strerror(errno));
+	snprintf(req, sizeof(req), "pid=%d start=0x%llx end=0x%llx", T.pid,
+		 (unsigned long long)T.anon, (unsigned long long)(T.anon + T.anon_n * PAGE));
+	r = write_req(fd, req);
+	if (r)
+		return failf("correct request after the failed one: %s", strerror(-r));
+	if (walk_read(fd, 65536, &w))
+		return failf("correct request after the failed one: %s", why);
+	r = w.s.status ? failf("correct request after the failed one: END status %d", w.s.status) : 0;
+	walk_free(&w);
+	return r;
+}
+
+static int expect_errno(const char *req, size_t len, int want)
+{
+	int fd = open(WALK_PATH, O_RDWR | O_CLOEXEC), r;
+	ssize_t n;
+
+	if (fd < 0)
+		return failf("open: %s", strerror(errno));
+	n = write(fd, req, len);
+	if (n >= 0) {
+		close(fd);
+		return failf("write accepted (%zd), want %s", n, strerrorname_np(want));
+	}
+	if (errno != want) {
+		int e = errno;
+
+		close(fd);
+		return failf("errno %s, want %s", strerrorname_np(e), strerrorname_np(want));
+	}
+	r = still_usable(fd);
+	close(fd);
+	return r;
+}
+
+static int expect_errno_s(const char *fmt, int want, ...)
+	__attribute__((format(printf, 1, 3)));
+static int expect_errno_s(const char *fmt, int want, ...)
+{
+	char req[600];
+	va_list ap;
+
+	va_start(ap, want);
+	vsnprintf(req, sizeof(req), fmt, ap);
+	va_end(ap);
+	return expect_errno(req, strlen(req), want);
+}
+
+static void *volatile bad_ptr = (void *)8;
+
+static void error_tests(void)
+{
+	char req[600];
+	pid_t p;
+	uint64_t ts = expected_task_size();
+	int r;
+
+	report("EINVAL: malformed request (garbage)", expect_errno_s("hello world", EINVAL));
+	report("EINVAL: unknown key", expect_errno_s("pid=%d foo=1", EINVAL, T.pid));
+	report("EINVAL: unknown bare token", expect_errno_s("pid=%d verbose", EINVAL, T.pid));
+	report("EINVAL: duplicate key pid", expect_errno_s("pid=%d pid=%d", EINVAL, T.pid, T.pid));
+	report("EINVAL: duplicate key start",
+	       expect_errno_s("pid=%d start=0 start=0", EINVAL, T.pid));
+	report("EINVAL: duplicate trace", expect_errno_s("pid=%d trace trace", EINVAL, T.pid));
+	report("EINVAL: trace with a value", expect_errno_s("pid=%d trace=1", EINVAL, T.pid));
+	report("EINVAL: missing pid", expect_errno_s("start=0 end=0x1000", EINVAL));
+	report("EINVAL: only a newline", expect_errno_s("\n", EINVAL));
+	report("EINVAL: pid=0", expect_errno_s("pid=0", EINVAL));
+	report("EINVAL: non-numeric pid", expect_errno_s("pid=abc", EINVAL));
+	report("EINVAL: pid with trailing junk", expect_errno_s("pid=%dx", EINVAL, T.pid));
+	report("EINVAL: negative pid", expect_errno_s("pid=-1", EINVAL));
+	report("EINVAL: empty pid value", expect_errno_s("pid=", EINVAL));
+	report("EINVAL: hex pid", expect_errno_s("pid=0x%x", EINVAL, T.pid));
+	report("EINVAL: non-numeric start", expect_errno_s("pid=%d start=0xzz", EINVAL, T.pid));
+	report("EINVAL: start overflowing 64 bits",
+	       expect_errno_s("pid=%d start=0x10000000000000000", EINVAL, T.pid));
+	report("EINVAL: empty range start==end",
+	       expect_errno_s("pid=%d start=0x%llx end=0x%llx", EINVAL, T.pid,
+			      (unsigned long long)T.anon, (unsigned long long)T.anon));
+	report("EINVAL: inverted range",
+	       expect_errno_s("pid=%d start=0x%llx end=0x%llx", EINVAL, T.pid,
+			      (unsigned long long)(T.anon + PAGE), (unsigned long long)T.anon));
+	report("EINVAL: unaligned start",
+	       expect_errno_s("pid=%d start=0x%llx", EINVAL, T.pid,
+			      (unsigned long long)(T.anon + 8)));
+	report("EINVAL: unaligned end",
+	       expect_errno_s("pid=%d end=0x%llx", EINVAL, T.pid,
+			      (unsigned long long)(T.anon + 8)));
+	/* 257 bytes: a valid request padded with spaces */
+	snprintf(req, sizeof(req), "pid=%d", T.pid);
+	memset(req + strlen(req), ' ', sizeof(req) - strlen(req));
+	report("E2BIG: 257-byte request", expect_errno(req, 257, E2BIG));
+	{
+		/* exactly 256 bytes is fine */
+		int fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+		struct walk w;
+
+		r = 0;
+		if (fd < 0)
+			r = failf("open: %s", strerror(errno));
+		else if (write(fd, req, 256) != 256)
+			r = failf("256-byte request: %s", strerror(errno));
+		else if (!walk_read(fd, 65536, &w)) {
+			r = w.s.status ? failf("status %d", w.s.status) : 0;
+			walk_free(&w);
+		} else
+			r = -1;
+		if (fd >= 0)
+			close(fd);
+		report("256-byte request (the limit) is accepted", r);
+	}
+	{
+		/* a pid above pid_max: no such process */
+		report("ESRCH: pid that does not exist", expect_errno_s("pid=%d", ESRCH, 4194304 + 1000));
+	}
+	p = fork();
+	if (!p)
+		_exit(0);
+	waitpid(p, NULL, 0);
+	report("ESRCH: pid that has exited and was reaped", expect_errno_s("pid=%d", ESRCH, p));
+	{
+		/* exited, not reaped: a zombie has no mm */
+		int pp[2];
+		char c;
+
+		if (pipe(pp))
+			pp[0] = pp[1] = -1;
+		p = fork();
+		if (!p) {
+			close(pp[0]);
+			_exit(0);
+		}
+		close(pp[1]);
+		while (read(pp[0], &c, 1) > 0)
+			;
+		close(pp[0]);
+		usleep(100000);	/* let it finish exiting */
+		report("ESRCH: zombie (exited, not reaped)", expect_errno_s("pid=%d", ESRCH, p));
+		waitpid(p, NULL, 0);
+	}
+	{
+		char comm[64] = "";
+		FILE *f = fopen("/proc/2/comm", "r");
+
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = 0;
+			fclose(f);
+		}
+		if (strncmp(comm, "kthreadd", 8)) {
+			snprintf(why, sizeof(why), "pid 2 is '%s', not kthreadd", comm);
+			report("ENXIO: kernel thread (pid 2)", 1);
+		} else {
+			report("ENXIO: kernel thread (pid 2)", expect_errno_s("pid=2", ENXIO));
+		}
+	}
+	report("ERANGE: end above the user limit",
+	       expect_errno_s("pid=%d end=0x%llx", ERANGE, T.pid, (unsigned long long)(ts + PAGE)));
+	report("ERANGE: end at 2^63",
+	       expect_errno_s("pid=%d start=0x%llx end=0x8000000000000000", ERANGE, T.pid,
+			      (unsigned long long)T.anon));
+	{
+		/* end == task_size exactly is fine */
+		struct walk w;
+
+		snprintf(req, sizeof(req), "pid=%d start=0x%llx end=0x%llx", T.pid,
+			 (unsigned long long)(ts - HPAGE), (unsigned long long)ts);
+		r = walk_req(req, 65536, &w);
+		if (!r) {
+			r = w.s.end != ts ? failf("end 0x%llx", (unsigned long long)w.s.end) : 0;
+			walk_free(&w);
+		}
+		report("end equal to the user limit is accepted", r);
+	}
+	{
+		/* EBUSY: a second request on the same fd; the first stream is intact */
+		int fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+		struct walk w;
+		char ok[128];
+
+		snprintf(ok, sizeof(ok), "pid=%d start=0x%llx end=0x%llx", T.pid,
+			 (unsigned long long)T.anon, (unsigned long long)(T.anon + T.anon_n * PAGE));
+		r = 0;
+		if (fd < 0 || write_req(fd, ok))
+			r = failf("first request failed: %s", strerror(errno));
+		else if (write(fd, ok, strlen(ok)) >= 0 || errno != EBUSY)
+			r = failf("second request: %s, want EBUSY", strerror(errno));
+		else if (!walk_read(fd, 65536, &w)) {
+			r = w.s.start != T.anon ? failf("stream after EBUSY is not the first request's")
+						: 0;
+			if (!r && write(fd, ok, strlen(ok)) >= 0)
+				r = failf("request after EOF accepted (want EBUSY)");
+			else if (!r && errno != EBUSY)
+				r = failf("request after EOF: %s, want EBUSY", strerror(errno));
+			walk_free(&w);
+		} else
+			r = -1;
+		if (fd >= 0)
+			close(fd);
+		report("EBUSY: second request on the same fd", r);
+	}
+	{
+		int fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+		char b[16];
+
+		r = 0;
+		if (fd < 0)
+			r = failf("open: %s", strerror(errno));
+		else if (read(fd, b, sizeof(b)) >= 0 || errno != ENOMSG)
+			r = failf("read before any request: %s, want ENOMSG", strerror(errno));
+		else
+			r = still_usable(fd);
+		if (fd >= 0)
+			close(fd);
+		report("ENOMSG: read before any request", r);
+	}
+	{
+		int fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+
+		r = 0;
+		if (fd < 0)
+			r = failf("open: %s", strerror(errno));
+		else if (lseek(fd, 0, SEEK_SET) >= 0 || errno != ESPIPE)
+			r = failf("lseek: %s, want ESPIPE", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		report("ESPIPE: lseek", r);
+	}
+	{
+		int fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+
+		r = 0;
+		if (fd < 0)
+			r = failf("open: %s", strerror(errno));
+		else if (write(fd, bad_ptr, 16) >= 0 || errno != EFAULT)
+			r = failf("write from a bad pointer: %s, want EFAULT", strerror(errno));
+		else
+			r = still_usable(fd);
+		if (fd >= 0)
+			close(fd);
+		report("EFAULT: request from a bad buffer", r);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* concurrency */
+
+struct conc {
+	pthread_barrier_t *bar;
+	char req[128];
+	struct walk w;
+	int r;
+	char why[512];
+};
+
+static void *conc_thread(void *arg)
+{
+	struct conc *c = arg;
+	int fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+
+	c->r = -1;
+	if (fd < 0 || write_req(fd, c->req)) {
+		snprintf(c->why, sizeof(c->why), "open/write: %s", strerror(errno));
+		pthread_barrier_wait(c->bar);
+		return NULL;
+	}
+	pthread_barrier_wait(c->bar);
+	memset(&c->w, 0, sizeof(c->w));
+	if (pgw_read_all(fd, 4096, &c->w.buf, &c->w.len))
+		snprintf(c->why, sizeof(c->why), "read: %s", strerror(errno));
+	else
+		c->r = 0;
+	close(fd);
+	return NULL;
+}
+
+static int conc_child(int fd, void *arg)
+{
+	struct walk w;
+	const char *req = arg;
+
+	if (walk_req(req, 4096, &w)) {
+		write_all(fd, "E", 1);
+		return 1;
+	}
+	write_all(fd, w.buf, w.len);
+	return 0;
+}
+
+static int t_concurrent(int mode, unsigned which)
+{
+	char req[128];
+	struct walk ref, w[2];
+	int r = 0;
+
+	snprintf(req, sizeof(req), "pid=%d", T.pid);
+	if (walk_req(req, 65536, &ref))
+		return -1;
+	memset(w, 0, sizeof(w));
+	if (mode == 0) {
+		/* two fds, reads interleaved in 4 KiB pieces */
+		int fd[2];
+		uint8_t *b[2];
+		size_t len[2] = { 0, 0 }, cap = 1 << 20;
+		int done[2] = { 0, 0 };
+
+		for (int i = 0; i < 2; i++) {
+			fd[i] = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+			b[i] = malloc(cap);
+			if (fd[i] < 0 || write_req(fd[i], req))
+				return failf("open/write: %s", strerror(errno));
+		}
+		while (!done[0] || !done[1]) {
+			for (int i = 0; i < 2; i++) {
+				ssize_t n;
+
+				if (done[i])
+					continue;
+				if (cap - len[i] < 4096) {
+					b[0] = realloc(b[0], cap * 2);
+					b[1] = realloc(b[1], cap * 2);
+					cap *= 2;
+				}
+				n = read(fd[i], b[i] + len[i], 4096);
+				if (n < 0)
+					return failf("read fd %d: %s", i, strerror(errno));
+				if (!n)
+					done[i] = 1;
+				len[i] += (size_t)n;
+			}
+		}
+		for (int i = 0; i < 2; i++) {
+			close(fd[i]);
+			w[i].buf = b[i];
+			w[i].len = len[i];
+		}
+	} else if (mode == 1) {
+		pthread_t th[2];
+		pthread_barrier_t bar;
+		struct conc c[2];
+
+		pthread_barrier_init(&bar, NULL, 2);
+		for (int i = 0; i < 2; i++) {
+			memset(&c[i], 0, sizeof(c[i]));
+			c[i].bar = &bar;
+			snprintf(c[i].req, sizeof(c[i].req), "%s", req);
+			pthread_create(&th[i], NULL, conc_thread, &c[i]);
+		}
+		for (int i = 0; i < 2; i++) {
+			pthread_join(th[i], NULL);
+			if (c[i].r)
+				return failf("thread %d: %s", i, c[i].why);
+			w[i] = c[i].w;
+		}
+		pthread_barrier_destroy(&bar);
+	} else {
+		int p[2][2];
+		pid_t pid[2];
+
+		for (int i = 0; i < 2; i++) {
+			if (pipe(p[i]))
+				return failf("pipe");
+			fflush(stdout);
+			pid[i] = fork();
+			if (!pid[i]) {
+				close(p[i][0]);
+				_exit(conc_child(p[i][1], req));
+			}
+			close(p[i][1]);
+		}
+		for (int i = 0; i < 2; i++) {
+			pgw_read_all(p[i][0], 65536, &w[i].buf, &w[i].len);
+			close(p[i][0]);
+			waitpid(pid[i], NULL, 0);
+		}
+	}
+	for (int i = 0; i < 2 && !r; i++) {
+		if (walk_parse(&w[i]))
+			r = failf("session %d: %s", i, why);
+		else if (check_regions(&T, &w[i], 1, which))
+			r = failf("session %d: %s", i, why);
+		else if (compare_units(&ref, &w[i], 1, "vs a lone session"))
+			r = -1;
+	}
+	walk_free(&ref);
+	walk_free(&w[0]);
+	walk_free(&w[1]);
+	return r;
+}
+
+static int info_get(const char *key, char *val, size_t vlen);
+
+static int t_sessions_count(void)
+{
+	char v[64];
+	int fd[2];
+	int r = 0;
+
+	if (info_get("sessions", v, sizeof(v)))
+		return -1;
+	if (atoi(v) != 0)
+		return failf("sessions %s with none open", v);
+	fd[0] = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+	fd[1] = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+	if (info_get("sessions", v, sizeof(v)))
+		r = -1;
+	else if (atoi(v) != 2)
+		r = failf("sessions %s with 2 open", v);
+	close(fd[0]);
+	close(fd[1]);
+	if (!r && (info_get("sessions", v, sizeof(v)) || atoi(v) != 0))
+		r = failf("sessions %s after closing", v);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* trace */
+
+static int check_trace(const struct walk *w)
+{
+	const struct pgw_stream *s = &w->s;
+	int in_walk = 0, stopped = 0, stop_cb = -1, nwalks = 0, nstops = 0;
+	uint64_t resume = s->start;
+	const struct pgw_rec *vma = NULL;	/* open VMA (pre_vma done, no post_vma yet) */
+	const struct pgw_rec *prev = NULL;
+
+	if (!(s->flags & PGWALK_HDR_TRACE))
+		return failf("TRACE flag clear");
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct pgw_rec *r = &s->recs[i];
+
+		if (!in_walk && r->type != PGWALK_REC_WALK_BEGIN)
+			return failf("%s at %zu outside WALK_BEGIN/WALK_END", pgw_type_name(r->type),
+				     r->off);
+		if (stopped && r->type != PGWALK_REC_WALK_END && r->type != PGWALK_REC_POST_VMA)
+			return failf("%s at %zu after STOP", pgw_type_name(r->type), r->off);
+		switch (r->type) {
+		case PGWALK_REC_WALK_BEGIN:
+			if (in_walk)
+				return failf("nested WALK_BEGIN at %zu", r->off);
+			if (r->a != resume || r->b != s->end)
+				return failf("WALK_BEGIN [0x%llx,0x%llx), expected [0x%llx,0x%llx)",
+					     (unsigned long long)r->a, (unsigned long long)r->b,
+					     (unsigned long long)resume,
+					     (unsigned long long)s->end);
+			in_walk = 1;
+			nwalks++;
+			break;
+		case PGWALK_REC_STOP:
+			stopped = 1;
+			stop_cb = r->arg8;
+			resume = r->a;
+			nstops++;
+			break;
+		case PGWALK_REC_WALK_END: {
+			int64_t ret = (int64_t)r->a;
+
+			if (vma)
+				return failf("WALK_END at %zu with VMA 0x%llx not closed by POST_VMA",
+					     r->off, (unsigned long long)vma->a);
+			if (stopped) {
+				int64_t want = stop_cb == PGWALK_CB_TEST_WALK ? -ENOBUFS : 1;
+
+				if (ret != want)
+					return failf("WALK_END ret %lld after STOP (callback %d), want %lld",
+						     (long long)ret, stop_cb, (long long)want);
+				if (prev && prev->type != PGWALK_REC_STOP &&
+				    prev->type != PGWALK_REC_POST_VMA)
+					return failf("WALK_END after STOP preceded by %s",
+						     pgw_type_name(prev->type));
+			} else {
+				if (ret != 0)
+					return failf("WALK_END ret %lld without STOP", (long long)ret);
+				if (i + 1 != s->nrecs)
+					return failf("a walk ended with 0 but records follow");
+			}
+			in_walk = stopped = 0;
+			break;
+		}
+		case PGWALK_REC_TEST_WALK:
+			if (vma)
+				return failf("TEST_WALK at %zu inside VMA 0x%llx", r->off,
+					     (unsigned long long)vma->a);
+			if ((int64_t)r->c != 0 && (int64_t)r->c != 1)
+				return failf("TEST_WALK ret %lld", (long long)r->c);
+			break;
+		case PGWALK_REC_VMA:
+			if (vma)
+				return failf("VMA at %zu inside VMA 0x%llx", r->off,
+					     (unsigned long long)vma->a);
+			if (r->vma_flags & PGWALK_VMA_NOT_WALKED) {
+				const struct pgw_rec *n = i + 1 < s->nrecs ? &s->recs[i + 1] : NULL;
+
+				if (!((prev && prev->type == PGWALK_REC_TEST_WALK && prev->c == 1) ||
+				      (n && n->type == PGWALK_REC_TEST_WALK && n->c == 1)))
+					return failf("NOT_WALKED VMA 0x%llx without TEST_WALK ret 1",
+						     (unsigned long long)r->a);
+				break;
+			}
+			if (!prev || prev->type != PGWALK_REC_TEST_WALK || prev->c != 0 ||
+			    prev->a < r->a || prev->b > r->b)
+				return failf("VMA 0x%llx-0x%llx not right after its TEST_WALK ret 0",
+					     (unsigned long long)r->a, (unsigned long long)r->b);
+			vma = r;
+			break;
+		case PGWALK_REC_POST_VMA:
+			if (!vma || vma->a != r->a || vma->b != r->b)
+				return failf("POST_VMA 0x%llx-0x%llx does not close the open VMA",
+					     (unsigned long long)r->a, (unsigned long long)r->b);
+			vma = NULL;
+			break;
+		case PGWALK_REC_HOLE:
+			/* depth -1: outside VMAs, or a missing hugetlb entry */
+			if ((int8_t)r->arg8 == -1 &&
+			    (!vma || (vma->vma_flags & PGWALK_VMA_HUGETLB)))
+				break;
+			if ((int8_t)r->arg8 == -1)
+				return failf("depth -1 HOLE 0x%llx inside VMA 0x%llx-0x%llx",
+					     (unsigned long long)r->a, (unsigned long long)vma->a,
+					     (unsigned long long)vma->b);
+			/* fallthrough */
+		case PGWALK_REC_ENTRY:
+		case PGWALK_REC_PTE_RUN:
+		case PGWALK_REC_NONE_RUN:
+		case PGWALK_REC_HUGETLB:
+			if (!vma)
+				return failf("%s 0x%llx outside any VMA", pgw_type_name(r->type),
+					     (unsigned long long)r->a);
+			if (r->a < vma->a || r->b > vma->b)
+				return failf("%s 0x%llx-0x%llx outside its VMA 0x%llx-0x%llx",
+					     pgw_type_name(r->type), (unsigned long long)r->a,
+					     (unsigned long long)r->b, (unsigned long long)vma->a,
+					     (unsigned long long)vma->b);
+			break;
+		}
+		prev = r;
+	}
+	if (in_walk)
+		return failf("stream ends inside a walk");
+	if ((uint32_t)nwalks != s->chunks)
+		return failf("%d WALK_BEGIN, END says %u chunks", nwalks, s->chunks);
+	if (nstops != nwalks - 1)
+		return failf("%d STOP for %d walks", nstops, nwalks);
+	if (s->status)
+		return failf("END status %d", s->status);
+	return 0;
+}
+
+static int t_trace(const struct target *t, unsigned which, int want_chunks)
+{
+	struct walk tr, plain;
+	int r;
+
+	if (walk_pid(t->pid, "trace", &tr))
+		return -1;
+	r = check_trace(&tr);
+	if (!r && want_chunks && tr.s.chunks < 2)
+		r = failf("trace walk made %u chunks, expected > 1", tr.s.chunks);
+	if (!r && check_regions(t, &tr, 1, which))
+		r = failf("trace view: %s", why);
+	if (!r && !walk_pid(t->pid, NULL, &plain)) {
+		/* trace minus its trace records and resume repeats == the plain walk */
+		if (compare_units(&plain, &tr, 1, "trace vs plain"))
+			r = -1;
+		walk_free(&plain);
+	} else if (!r) {
+		r = -1;
+	}
+	if (!r)
+		note("trace: %zu records, %u chunks, %zu resume repeats", tr.s.nrecs, tr.s.chunks,
+		     tr.repeats);
+	walk_free(&tr);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* security */
+
+struct sec_arg {
+	pid_t target;
+	int fd;			/* an fd opened before, or -1 */
+};
+
+/* child: drop CAP_SYS_ADMIN, then walk (opening the file itself unless fd given) */
+static int sec_nosysadmin(int out, void *varg)
+{
+	struct sec_arg *a = varg;
+	char req[64];
+	uint8_t *buf;
+	size_t len;
+	int fd = a->fd;
+
+	if (drop_cap(CAP_SYS_ADMIN)) {
+		dprintf(out, "Ecapset: %s", strerror(errno));
+		return 1;
+	}
+	if (fd < 0)
+		fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+	snprintf(req, sizeof(req), "pid=%d", a->target);
+	if (fd < 0 || write_req(fd, req)) {
+		dprintf(out, "Eopen/write: %s", strerror(errno));
+		return 1;
+	}
+	if (pgw_read_all(fd, 65536, &buf, &len)) {
+		dprintf(out, "Eread: %s", strerror(errno));
+		return 1;
+	}
+	write_all(out, buf, len);
+	return 0;
+}
+
+static int t_nosysadmin(int open_before)
+{
+	struct sec_arg a = { T.pid, -1 };
+	struct walk w;
+	int st, r;
+
+	memset(&w, 0, sizeof(w));
+	if (open_before) {
+		a.fd = open(WALK_PATH, O_RDWR);
+		if (a.fd < 0)
+			return failf("open: %s", strerror(errno));
+	}
+	st = in_child(sec_nosysadmin, &a, &w.buf, &w.len);
+	if (a.fd >= 0)
+		close(a.fd);
+	if (st) {
+		r = failf("child failed (%d): %.*s", st, (int)(w.len > 200 ? 200 : w.len),
+			  w.buf ? (char *)w.buf + 1 : "");
+		free(w.buf);
+		return r;
+	}
+	if (walk_parse(&w))
+		return -1;
+	/* opened without CAP_SYS_ADMIN: hidden; opened with it: visible */
+	r = check_regions(&T, &w, open_before, R_SMALL);
+	walk_free(&w);
+	return r;
+}
+
+/* unprivileged: EACCES for root's target; its own child works */
+static int sec_unpriv(int out, void *varg)
+{
+	struct sec_arg *a = varg;
+	char req[128];
+	int fd, pp[2], r;
+	pid_t kid;
+	volatile uint8_t *m;
+	struct walk w;
+
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
+		dprintf(out, "setuid: %s", strerror(errno));
+		return 1;
+	}
+	fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		dprintf(out, "uid 65534 cannot open %s: %s (debugfs not reachable?)", WALK_PATH,
+			strerror(errno));
+		return 1;
+	}
+	snprintf(req, sizeof(req), "pid=%d", a->target);
+	r = write_req(fd, req);
+	if (r != -EACCES) {
+		dprintf(out, "request for root's target: %s, want EACCES",
+			r ? strerrorname_np(-r) : "accepted");
+		return 1;
+	}
+	/* its own child: setuid made us non-dumpable; a fresh child of a
+	 * dumpable parent is what a normal user has */
+	prctl(PR_SET_DUMPABLE, 1);
+	m = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	m[0] = 1;
+	m[2 * PAGE] = 1;
+	if (pipe(pp))
+		return 1;
+	kid = fork();
+	if (!kid) {
+		char c;
+
+		close(pp[1]);
+		while (read(pp[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(pp[0]);
+	/* the same fd: the EACCES request left it unused */
+	snprintf(req, sizeof(req), "pid=%d start=0x%llx end=0x%llx", kid,
+		 (unsigned long long)(uintptr_t)m, (unsigned long long)(uintptr_t)m + 4 * PAGE);
+	r = write_req(fd, req);
+	if (r) {
+		dprintf(out, "request for its own child: %s", strerrorname_np(-r));
+		return 1;
+	}
+	if (walk_read(fd, 65536, &w)) {
+		dprintf(out, "own child: %s", why);
+		return 1;
+	}
+	close(pp[1]);
+	waitpid(kid, NULL, 0);
+	if (w.s.flags & PGWALK_HDR_PFN_VISIBLE) {
+		dprintf(out, "PFN_VISIBLE set for uid 65534");
+		return 1;
+	}
+	for (int i = 0; i < 4; i++) {
+		const struct pgw_unit *u = pgw_leaf_at(w.l, w.nl, (uintptr_t)m + i * PAGE);
+		int present = u && u->kind == PGW_U_PTE && pgw_kind(u->info) == PGWALK_KIND_PRESENT;
+
+		/* the child shares the parent's pages (COW): 0 and 2 present */
+		if (present != (i == 0 || i == 2)) {
+			dprintf(out, "own child page %d: %s", i, leaf_desc(u));
+			return 1;
+		}
+		if (present && (pgw_payload(u->info) || (u->raw & X86_PFN_MASK))) {
+			dprintf(out, "own child page %d: PFN not hidden", i);
+			return 1;
+		}
+	}
+	dprintf(out, "ok");
+	return 0;
+}
+
+/* root opens, an unprivileged writer asks for root's target */
+static int sec_unpriv_writer(int out, void *varg)
+{
+	struct sec_arg *a = varg;
+	char req[64];
+	int r;
+
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
+		dprintf(out, "setuid: %s", strerror(errno));
+		return 1;
+	}
+	snprintf(req, sizeof(req), "pid=%d", a->target);
+	r = write_req(a->fd, req);
+	dprintf(out, "%s", r ? strerrorname_np(-r) : "accepted");
+	return 0;
+}
+
+/*
+ * Diagnostic, not a test: an fd opened by uid 65534, a request written by
+ * root for root's target. FORMAT.md 2.3 checks the writer's credentials, so
+ * this is accepted and the unprivileged opener could read the stream.
+ */
+#include <sys/socket.h>
+static void diag_unpriv_opener(void)
+{
+	int sv[2], fd = -1, r;
+	pid_t pid;
+	char req[64], cbuf[CMSG_SPACE(sizeof(int))], c = 0;
+	struct iovec iov = { &c, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return;
+	pid = fork();
+	if (!pid) {
+		struct cmsghdr *cm;
+		int wfd;
+
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(1);
+		wfd = open(WALK_PATH, O_RDWR);
+		if (wfd < 0)
+			_exit(1);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &wfd, sizeof(int));
+		_exit(sendmsg(sv[1], &mh, 0) == 1 ? 0 : 1);
+	}
+	if (recvmsg(sv[0], &mh, 0) == 1 && CMSG_FIRSTHDR(&mh))
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
+	waitpid(pid, NULL, 0);
+	close(sv[0]);
+	close(sv[1]);
+	if (fd < 0)
+		return;
+	snprintf(req, sizeof(req), "pid=%d", T.pid);
+	r = write_req(fd, req);
+	note("diagnostic: fd opened by uid 65534, root writes a request for root's target: %s",
+	     r ? strerrorname_np(-r) : "accepted (the unprivileged opener can read the stream)");
+	close(fd);
+}
+
+static int t_unpriv(void)
+{
+	struct sec_arg a = { T.pid, -1 };
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int st, r = 0;
+
+	st = in_child(sec_unpriv, &a, &buf, &len);
+	if (st || len != 2 || memcmp(buf, "ok", 2))
+		r = failf("%.*s", (int)len, buf ? (char *)buf : "");
+	free(buf);
+	return r;
+}
+
+static int t_unpriv_writer(void)
+{
+	struct sec_arg a = { T.pid, open(WALK_PATH, O_RDWR) };
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int r = 0;
+
+	if (a.fd < 0)
+		return failf("open: %s", strerror(errno));
+	in_child(sec_unpriv_writer, &a, &buf, &len);
+	close(a.fd);
+	if (len != 6 || memcmp(buf, "EACCES", 6))
+		r = failf("root-opened fd, uid 65534 writes a request for root's target: %.*s, FORMAT.md 2.3 (writer's credentials) wants EACCES",
+			  (int)len, buf ? (char *)buf : "");
+	free(buf);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* target exits mid-walk */
+
+static int t_exit_midwalk(const char *mib)
+{
+	struct target t;
+	char req[64];
+	uint8_t first[4096];
+	ssize_t n;
+	int fd, r;
+	struct walk w;
+
+	if (spawn_target(&t, mib))
+		return -1;
+	fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
+	snprintf(req, sizeof(req), "pid=%d", t.pid);
+	if (fd < 0 || write_req(fd, req)) {
+		end_target(&t);
+		return failf("open/write: %s", strerror(errno));
+	}
+	n = read(fd, first, sizeof(first));
+	if (n <= 0) {
+		end_target(&t);
+		return failf("first read: %s", n ? strerror(errno) : "EOF");
+	}
+	kill(t.pid, SIGKILL);
+	waitpid(t.pid, NULL, 0);
+	unlink(t.file_path);
+	close(t.in_fd);
+	t.pid = 0;
+	memset(&w, 0, sizeof(w));
+	r = pgw_read_all(fd, 65536, &w.buf, &w.len);
+	close(fd);
+	if (r) {
+		free(w.buf);
+		return failf("read after the kill: %s", strerror(-r));
+	}
+	{
+		uint8_t *all = malloc((size_t)n + w.len);
+
+		memcpy(all, first, (size_t)n);
+		memcpy(all + n, w.buf, w.len);
+		free(w.buf);
+		w.buf = all;
+		w.len += (size_t)n;
+	}
+	if (walk_parse(&w))
+		return -1;
+	if (w.s.status == -ESRCH) {
+		r = w.s.walked_to < w.s.end ? 0 : failf("-ESRCH but walked_to == end");
+		note("exit mid-walk: END -ESRCH after %u chunks, walked_to 0x%llx, %zu bytes",
+		     w.s.chunks, (unsigned long long)w.s.walked_to, w.len);
+	} else if (w.s.status == 0) {
+		note("exit mid-walk: the walk had already finished (status 0, %u chunks)",
+		     w.s.chunks);
+		r = 0;
+	} else {
+		r = failf("END status %d, want -ESRCH (or 0)", w.s.status);
+	}
+	walk_free(&w);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* info */
+
+static int info_get(const char *key, char *val, size_t vlen)
+{
+	char buf[8192], *line, *save = NULL;
+	int fd = open(INFO_PATH, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	size_t kl = strlen(key);
+
+	if (fd < 0)
+		return failf("open %s: %s", INFO_PATH, strerror(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return failf("read info: %s", strerror(errno));
+	buf[n] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, kl) && line[kl] == ':' && line[kl + 1] == ' ') {
+			snprintf(val, vlen, "%s", line + kl + 2);
+			return 0;
+		}
+	return failf("info has no '%s: ' line", key);
+}
+
+static int t_info(uint32_t want_buffer)
+{
+	static const char *keys[] = {
+		"module_version", "format_version", "kernel_release", "kernel_version",
+		"page_size", "paging_levels", "ptrs_per_pgd", "ptrs_per_p4d", "ptrs_per_pud",
+		"ptrs_per_pmd", "ptrs_per_pte", "pgdir_shift", "p4d_shift", "pud_shift",
+		"pmd_shift", "page_shift", "task_size_max", "walk_page_range",
+		"ptrace_may_access", "ibt", "buffer_size", "walk_lock", "sessions",
+	};
+	char v[256];
+	struct utsname un;
+	struct walk w;
+	int lv = booted_levels(), r = 0;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (info_get(keys[i], v, sizeof(v)))
+			return -1;
+	uname(&un);
+	if (walk_pid(T.pid ? T.pid : getpid(), "start=0 end=0x200000", &w))
+		return -1;
+#define EXPECT(key, cond, fmt, ...) do { info_get(key, v, sizeof(v)); if (!(cond)) { \
+	r = failf("info %s: '%s', expected " fmt, key, v, ##__VA_ARGS__); goto out; } } while (0)
+	EXPECT("format_version", !strcmp(v, "1"), "1");
+	EXPECT("kernel_release", !strcmp(v, un.release), "%s", un.release);
+	{
+		unsigned a, b, c;
+
+		EXPECT("kernel_version",
+		       sscanf(v, "%u.%u.%u", &a, &b, &c) == 3 &&
+			       w.s.kernel_version == (a << 16 | b << 8 | (c > 255 ? 255 : c)),
+		       "header kernel_version 0x%x", w.s.kernel_version);
+	}
+	EXPECT("page_size", atol(v) == 4096, "4096");
+	EXPECT("paging_levels", atoi(v) == lv && (uint32_t)lv == w.s.levels,
+	       "%d (booted), header %u", lv, w.s.levels);
+	{
+		static const char *pk[5] = { "ptrs_per_pgd", "ptrs_per_p4d", "ptrs_per_pud",
+					     "ptrs_per_pmd", "ptrs_per_pte" };
+		static const char *sk[5] = { "pgdir_shift", "p4d_shift", "pud_shift", "pmd_shift",
+					     "page_shift" };
+
+		for (int i = 0; i < 5; i++) {
+			EXPECT(pk[i], strtoul(v, NULL, 0) == w.s.ptrs[i], "header %u",
+			       w.s.ptrs[i]);
+			EXPECT(sk[i], strtoul(v, NULL, 0) == w.s.shift[i], "header %u",
+			       w.s.shift[i]);
+		}
+	}
+	EXPECT("task_size_max", strtoull(v, NULL, 0) == expected_task_size(), "0x%llx",
+	       (unsigned long long)expected_task_size());
+	EXPECT("walk_page_range", !strcmp(v, "exported") || !strcmp(v, "kprobe"),
+	       "exported|kprobe");
+	EXPECT("ptrace_may_access", !strcmp(v, "exported") || !strcmp(v, "kprobe"),
+	       "exported|kprobe");
+	EXPECT("ibt", !strcmp(v, "on") || !strcmp(v, "off"), "on|off");
+	EXPECT("buffer_size", strtoul(v, NULL, 0) == want_buffer && w.s.buffer_size == want_buffer,
+	       "%u (header %u)", want_buffer, w.s.buffer_size);
+	EXPECT("walk_lock",
+	       (!strcmp(v, "yes") && (w.s.flags & PGWALK_HDR_WALK_LOCK)) ||
+		       (!strcmp(v, "no") && !(w.s.flags & PGWALK_HDR_WALK_LOCK)),
+	       "yes|no matching the header's WALK_LOCK (flags 0x%x)", w.s.flags);
+	{
+		/* walk_lock exists from 6.5 on */
+		int want = (w.s.kernel_version >> 8) >= (6 << 8 | 5);
+
+		EXPECT("walk_lock", !strcmp(v, want ? "yes" : "no"), "%s for %s",
+		       want ? "yes" : "no", un.release);
+	}
+	EXPECT("module_version", v[0] && isdigit((unsigned char)v[0]), "a version");
+#undef EXPECT
+out:
+	walk_free(&w);
+	return r;
+}
+
+static unsigned long read_tainted(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	unsigned long t = 0;
+
+	if (f) {
+		if (fscanf(f, "%lu", &t) != 1)
+			t = 0;
+		fclose(f);
+	}
+	return t;
+}
+
+static int t_tainted(unsigned long before)
+{
+	unsigned long t = read_tainted();
+
+	/* D (7): died/oops, W (9): warning, L (14): soft lockup */
+	unsigned long bad = (1UL << 7) | (1UL << 9) | (1UL << 14);
+
+	if ((t & bad) != (before & bad))
+		return failf("kernel taint went 0x%lx -> 0x%lx (oops, warning or lockup: see dmesg)",
+			     before, t);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* phases */
+
+static void phase_main(void)
+{
+	unsigned long taint0 = read_tainted();
+	int r;
+
+	r = spawn_target(&T, NULL);
+	report("pgwalk-target starts", r);
+	if (r)
+		return;
+	if (T.thp_kb != 2048)
+		note("THP region: AnonHugePages %ld kB %s", T.thp_kb, T.thp_none);
+	have_W = walk_pid(T.pid, NULL, &W) == 0;
+	report("stream header: pid, range, levels and geometry as booted", t_header());
+	report("anon 4K pages: present where written with pagemap PFNs, none where untouched",
+	       t_regions(R_ANON));
+	report("zero-page region: read-only anon pages map the zero page", t_regions(R_ZERO));
+	report("private file mapping (tmpfs): present pages have pagemap PFNs, VMA names the file",
+	       t_regions(R_FILE));
+	report("THP region: one PMD ENTRY leaf, CONTINUE, PFN = pagemap, subpages = PFN + i",
+	       t_regions(R_THP));
+	report("THP is still a PMD leaf after walks (smaps, thp_split_pmd, second walk)",
+	       t_thp_not_split());
+	report("range request inside a VMA, and 7-byte reads give the same bytes",
+	       t_range_and_read_sizes());
+	error_tests();
+	report("two sessions, two fds, interleaved reads == one session", t_concurrent(0, R_SMALL));
+	report("two threads reading concurrently == one session", t_concurrent(1, R_SMALL));
+	report("two processes reading concurrently == one session", t_concurrent(2, R_SMALL));
+	report("info sessions counts open fds", t_sessions_count());
+	report("trace: WALK_BEGIN/END frame each call, callbacks nested, same view as plain",
+	       t_trace(&T, R_SMALL, 0));
+	report("no CAP_SYS_ADMIN at open: PFNs hidden, PFN_VISIBLE clear, presence right",
+	       t_nosysadmin(0));
+	report("opened with CAP_SYS_ADMIN, used after dropping it: PFNs visible (opener decides)",
+	       t_nosysadmin(1));
+	report("uid 65534: EACCES for a root target, its own child works with PFNs hidden",
+	       t_unpriv());
+	report("uid 65534 writing on a root-opened fd: EACCES for a root target",
+	       t_unpriv_writer());
+	diag_unpriv_opener();
+	report("target killed mid-walk: END -ESRCH, clean stream", t_exit_midwalk("128"));
+	report("info file: every key, consistent with the header and the kernel", t_info(262144));
+	walk_free(&W);
+	end_target(&T);
+	report("no oops/warning taint", t_tainted(taint0));
+}
+
+static int save_stream(const char *tfile, const char *sfile)
+{
+	struct walk w;
+	int fd, r;
+
+	if (load_target(&T, tfile))
+		return -1;
+	if (walk_pid(T.pid, NULL, &w))
+		return -1;
+	r = check_regions(&T, &w, 1, R_SMALL | R_BIG);
+	if (!r) {
+		fd = open(sfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || write_all(fd, w.buf, w.len) || close(fd))
+			r = failf("%s: %s", sfile, strerror(errno));
+	}
+	if (!r)
+		note("big target walk: %zu bytes, %zu records, %u chunks, buffer %u", w.len,
+		     w.s.nrecs, w.s.chunks, w.s.buffer_size);
+	walk_free(&w);
+	return r;
+}
+
+static int t_chunking(const char *sfile)
+{
+	struct walk big, small;
+	int r;
+
+	memset(&big, 0, sizeof(big));
+	if (pgw_read_all(open(sfile, O_RDONLY), 1 << 20, &big.buf, &big.len) || !big.len)
+		return failf("%s: cannot read the saved stream", sfile);
+	if (walk_parse(&big))
+		return failf("saved stream: %s", why);
+	if (walk_pid(T.pid, NULL, &small)) {
+		walk_free(&big);
+		return -1;
+	}
+	note("chunked walk: %zu bytes, %zu records, %u chunks (large buffer: %u chunks)",
+	     small.len, small.s.nrecs, small.s.chunks, big.s.chunks);
+	if (small.s.buffer_size != 16384)
+		r = failf("buffer_size %u, run.sh loaded buffer_kib=16", small.s.buffer_size);
+	else if (small.s.chunks <= 1 || small.s.chunks <= big.s.chunks)
+		r = failf("%u chunks with 16 KiB (%u with %u)", small.s.chunks, big.s.chunks,
+			  big.s.buffer_size);
+	else if (small.repeats)
+		r = failf("%zu ENTRY/VMA records repeated at chunk boundaries", small.repeats);
+	else if (compare_units(&big, &small, 0, "16 KiB vs large buffer"))
+		r = -1;
+	else if (check_regions(&T, &small, 1, R_SMALL | R_BIG))
+		r = -1;
+	else
+		r = 0;
+	walk_free(&big);
+	walk_free(&small);
+	return r;
+}
+
+static int t_small_units(void)
+{
+	/* a record never exceeds the buffer: every record fits in 16 KiB */
+	struct walk w;
+	int r = 0;
+
+	if (walk_pid(T.pid, "trace", &w))
+		return -1;
+	for (size_t i = 0; i < w.s.nrecs; i++)
+		if (w.s.recs[i].len > w.s.buffer_size)
+			r = failf("record of %u bytes > buffer", w.s.recs[i].len);
+	walk_free(&w);
+	return r;
+}
+
+static void phase_chunk(const char *tfile, const char *sfile)
+{
+	unsigned long taint0 = read_tainted();
+	int r = load_target(&T, tfile);
+
+	report("big target still running after the reload", r);
+	if (r)
+		return;
+	report("chunked stream (16 KiB) == large-buffer stream: nothing lost or repeated",
+	       t_chunking(sfile));
+	report("trace, chunked: STOP then WALK_END ret 1 per chunk, resume at the STOP address",
+	       t_trace(&T, R_SMALL | R_BIG, 1));
+	report("trace, chunked: every record fits the buffer", t_small_units());
+	report("two fds, interleaved reads across chunk fills == one session",
+	       t_concurrent(0, R_SMALL | R_BIG));
+	report("two threads concurrently, chunked == one session", t_concurrent(1, R_SMALL | R_BIG));
+	{
+		struct target keep = T;
+
+		/* the small-buffer exit test spawns its own target */
+		report("target killed mid-walk (16 KiB): END -ESRCH, clean stream",
+		       t_exit_midwalk("32"));
+		T = keep;
+	}
+	report("info buffer_size 16384 and header agree", t_info(16384));
+	report("no oops/warning taint", t_tainted(taint0));
+}
+
+/* debugging aid: pgwalk-tests dump FILE */
+static int dump(const char *path)
+{
+	struct walk w;
+	int fd = open(path, O_RDONLY);
+
+	memset(&w, 0, sizeof(w));
+	if (fd < 0 || pgw_read_all(fd, 65536, &w.buf, &w.len)) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	close(fd);
+	if (walk_parse(&w)) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
+	printf("pid %u flags 0x%x levels %u range [0x%llx,0x%llx) task_size 0x%llx buffer %u release %s\n",
+	       w.s.pid, w.s.flags, w.s.levels, (unsigned long long)w.s.start,
+	       (unsigned long long)w.s.end, (unsigned long long)w.s.task_size, w.s.buffer_size,
+	       w.s.release);
+	for (size_t i = 0; i < w.s.nrecs; i++) {
+		const struct pgw_rec *r = &w.s.recs[i];
+
+		printf("%8zu %-10s arg8 %3d arg16 %4u a 0x%llx b 0x%llx c 0x%llx d 0x%llx e 0x%llx%s%s\n",
+		       r->off, pgw_type_name(r->type), (int8_t)r->arg8, r->arg16,
+		       (unsigned long long)r->a, (unsigned long long)r->b,
+		       (unsigned long long)r->c, (unsigned long long)r->d,
+		       (unsigned long long)r->e, r->type == PGWALK_REC_VMA ? " " : "",
+		       r->type == PGWALK_REC_VMA ? r->vma_name : "");
+	}
+	printf("END status %d chunks %u walked_to 0x%llx stream_bytes %llu records %llu\n",
+	       w.s.status, w.s.chunks, (unsigned long long)w.s.walked_to,
+	       (unsigned long long)w.s.stream_bytes, (unsigned long long)w.s.records);
+	walk_free(&w);
+	return 0;
+}
+
+/* a stream produced by the shell session of FORMAT.md 1.2 */
+static int t_file(const char *path, pid_t pid)
+{
+	struct walk w;
+	int fd = open(path, O_RDONLY), r;
+
+	memset(&w, 0, sizeof(w));
+	if (fd < 0)
+		return failf("%s: %s", path, strerror(errno));
+	r = pgw_read_all(fd, 65536, &w.buf, &w.len);
+	close(fd);
+	if (r || walk_parse(&w))
+		return -1;
+	if (w.s.pid != (uint32_t)pid || w.s.status || w.s.start ||
+	    w.s.end != expected_task_size() || !w.nu)
+		r = failf("pid %u (want %d) status %d range [0x%llx,0x%llx) %zu units", w.s.pid, pid,
+			  w.s.status, (unsigned long long)w.s.start,
+			  (unsigned long long)w.s.end, w.nu);
+	walk_free(&w);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	const char *phase;
+	int i = 1;
+	char *slash;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!realpath("/proc/self/exe", self_dir))
+		strcpy(self_dir, ".");
+	slash = strrchr(self_dir, '/');
+	if (slash)
+		*slash = 0;
+	if (i + 1 < argc && !strcmp(argv[i], "--first")) {
+		tnum = atoi(argv[i + 1]) - 1;
+		i += 2;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: pgwalk-tests [--first N] main | save TFILE SFILE | chunk TFILE SFILE | file STREAM PID\n");
+		return 2;
+	}
+	phase = argv[i];
+	signal(SIGPIPE, SIG_IGN);
+	if (!strcmp(phase, "dump") && i + 1 < argc)
+		return dump(argv[i + 1]);
+	if (access(WALK_PATH, F_OK)) {
+		tnum++;
+		nfail++;
+		printf("not ok %d - %s exists: %s (module loaded? debugfs mounted?)\n", tnum,
+		       WALK_PATH, strerror(errno));
+	} else if (!strcmp(phase, "main")) {
+		phase_main();
+	} else if (!strcmp(phase, "save") && i + 2 < argc) {
+		report("big target walked with the default buffer, stream saved",
+		       save_stream(argv[i + 1], argv[i + 2]));
+	} else if (!strcmp(phase, "file") && i + 2 < argc) {
+		report("shell session (echo \"pid=N\" >&3; cat <&3): a valid stream",
+		       t_file(argv[i + 1], atoi(argv[i + 2])));
+	} else if (!strcmp(phase, "chunk") && i + 2 < argc) {
+		phase_chunk(argv[i + 1], argv[i + 2]);
+	} else {
+		fprintf(stderr, "pgwalk-tests: bad arguments\n");
+		return 2;
+	}
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}
