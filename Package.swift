@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "PgwalkKit", targets: ["PgwalkKit"]),
         .executable(name: "pgwalkctl", targets: ["pgwalkctl"]),
+        .executable(name: "pgwalk-scenario", targets: ["pgwalk-scenario"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,8 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The validation suite's scenario program (C): docs/SCENARIOS.md.
+        .executableTarget(name: "pgwalk-scenario", path: "Sources/pgwalk-scenario"),
         .testTarget(
             name: "PgwalkKitTests",
             dependencies: ["PgwalkKit"],

@@ -1,0 +1,43 @@
+/// The portable VMA flags of a VMA record (FORMAT.md 5.1), independent of
+/// the kernel version's raw `VM_*` numbering.
+public struct VMAFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let read = VMAFlags(rawValue: 1 << 0)
+    public static let write = VMAFlags(rawValue: 1 << 1)
+    public static let exec = VMAFlags(rawValue: 1 << 2)
+    /// `VM_MAYSHARE`.
+    public static let shared = VMAFlags(rawValue: 1 << 3)
+    public static let growsDown = VMAFlags(rawValue: 1 << 4)
+    /// `VM_PFNMAP`: no struct pages; the default `walk_page_test()` skips it.
+    public static let pfnMap = VMAFlags(rawValue: 1 << 5)
+    public static let io = VMAFlags(rawValue: 1 << 6)
+    public static let locked = VMAFlags(rawValue: 1 << 7)
+    /// A hugetlbfs VMA: walked only through `hugetlb_entry`.
+    public static let hugetlb = VMAFlags(rawValue: 1 << 8)
+    public static let softDirty = VMAFlags(rawValue: 1 << 9)
+    public static let uffdMissing = VMAFlags(rawValue: 1 << 10)
+    public static let uffdWP = VMAFlags(rawValue: 1 << 11)
+    public static let hugePage = VMAFlags(rawValue: 1 << 12)
+    public static let noHugePage = VMAFlags(rawValue: 1 << 13)
+    public static let mergeable = VMAFlags(rawValue: 1 << 14)
+    public static let mixedMap = VMAFlags(rawValue: 1 << 15)
+    public static let dontDump = VMAFlags(rawValue: 1 << 16)
+    /// The module's `test_walk` skipped this VMA (it was `VM_PFNMAP`).
+    public static let notWalked = VMAFlags(rawValue: 1 << 17)
+
+    private static let names: [(VMAFlags, String)] = [
+        (.read, "READ"), (.write, "WRITE"), (.exec, "EXEC"), (.shared, "SHARED"),
+        (.growsDown, "GROWSDOWN"), (.pfnMap, "PFNMAP"), (.io, "IO"), (.locked, "LOCKED"),
+        (.hugetlb, "HUGETLB"), (.softDirty, "SOFTDIRTY"), (.uffdMissing, "UFFD_MISSING"),
+        (.uffdWP, "UFFD_WP"), (.hugePage, "HUGEPAGE"), (.noHugePage, "NOHUGEPAGE"),
+        (.mergeable, "MERGEABLE"), (.mixedMap, "MIXEDMAP"), (.dontDump, "DONTDUMP"),
+        (.notWalked, "NOT_WALKED"),
+    ]
+
+    public var description: String {
+        let set = Self.names.filter { contains($0.0) }.map(\.1)
+        return set.isEmpty ? "-" : set.joined(separator: "|")
+    }
+}

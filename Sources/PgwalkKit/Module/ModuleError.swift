@@ -1,0 +1,78 @@
+import SystemPackage
+
+/// A failure to talk to the module, with the errno it came with and what
+/// the user can do about it.
+public struct ModuleError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// The walk file is not there: the module is not loaded or debugfs
+        /// is not mounted.
+        case notLoaded
+        /// The request was refused because the caller may not read the target.
+        case permissionDenied
+        /// The target does not exist or has exited.
+        case noSuchProcess
+        /// The target is a kernel thread: it has no user address space.
+        case kernelThread
+        /// The module rejected the request as malformed or out of range.
+        case invalidRequest
+        /// Anything else.
+        case io
+    }
+
+    public var kind: Kind
+    public var errno: Errno?
+    public var operation: String
+    public var pid: Int32?
+
+    public init(kind: Kind, errno: Errno?, operation: String, pid: Int32? = nil) {
+        self.kind = kind
+        self.errno = errno
+        self.operation = operation
+        self.pid = pid
+    }
+
+    /// Classifies an errno from opening the walk file or writing a request,
+    /// per the errno table of docs/FORMAT.md section 2.1.
+    public static func from(_ errno: Errno, operation: String, pid: Int32?) -> ModuleError {
+        let kind: Kind
+        switch errno {
+        case .noSuchFileOrDirectory, .operationNotSupportedByDevice:
+            kind = .notLoaded
+        case .permissionDenied, .notPermitted:
+            kind = .permissionDenied
+        case .noSuchProcess:
+            kind = .noSuchProcess
+        case .noSuchAddressOrDevice:
+            kind = .kernelThread
+        case .invalidArgument, .argListTooLong, .outOfRange:
+            kind = .invalidRequest
+        default:
+            kind = .io
+        }
+        return ModuleError(kind: kind, errno: errno, operation: operation, pid: pid)
+    }
+
+    public var description: String {
+        let target = pid.map { "pid \($0)" } ?? "the target"
+        let cause = errno.map { " (\($0.description))" } ?? ""
+        switch kind {
+        case .notLoaded:
+            return "pgwalk module not loaded: \(ModulePaths.default.walk) is missing\(cause). "
+                + "Load it with 'sudo make load' (it also mounts debugfs), "
+                + "or run 'make demo' on a machine that cannot load modules."
+        case .permissionDenied:
+            return "permission denied reading \(target)\(cause): "
+                + "it needs ptrace read access to the target, as /proc/PID/pagemap does; "
+                + "run as the target's owner or as root (sudo)."
+        case .noSuchProcess:
+            return "no such process: \(target)\(cause); it does not exist or has exited."
+        case .kernelThread:
+            return "\(target) is a kernel thread\(cause): it has no user address space to walk."
+        case .invalidRequest:
+            return "the module rejected the request for \(target)\(cause): "
+                + "check --start/--end (page aligned, start < end, below the user address limit)."
+        case .io:
+            return "\(operation) failed for \(target)\(cause)."
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import SystemPackage
+
+/// The module's info file: versions, paging geometry and how it reached
+/// `walk_page_range()` (docs/FORMAT.md section 9).
+public struct ModuleInfo: Sendable, Equatable {
+    /// Every `key: value` line, in file order.
+    public var fields: [(key: String, value: String)]
+
+    public static func == (lhs: ModuleInfo, rhs: ModuleInfo) -> Bool {
+        lhs.fields.map(\.key) == rhs.fields.map(\.key) && lhs.fields.map(\.value) == rhs.fields.map(\.value)
+    }
+
+    public init(parsing text: String) {
+        var fields: [(key: String, value: String)] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingSpaces
+            let value = line[line.index(after: colon)...].trimmingSpaces
+            fields.append((key: key, value: value))
+        }
+        self.fields = fields
+    }
+
+    public subscript(key: String) -> String? {
+        fields.first { $0.key == key }?.value
+    }
+
+    public var pagingLevels: Int? { self["paging_levels"].flatMap { Int($0) } }
+    public var formatVersion: Int? { self["format_version"].flatMap { Int($0) } }
+
+    /// Reads the info file of the loaded module.
+    public static func read(paths: ModulePaths = .default) throws -> ModuleInfo {
+        do {
+            let fd = try FileDescriptor.open(FilePath(paths.info), .readOnly, options: [.closeOnExec])
+            defer { try? fd.close() }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
+                if n == 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+            }
+            return ModuleInfo(parsing: String(decoding: bytes, as: UTF8.self))
+        } catch let errno as Errno {
+            throw ModuleError.from(errno, operation: "open", pid: nil)
+        }
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The version of pgwalk's library and tool.
+public enum PgwalkKitVersion {
+    public static let string = "1.0.0"
+}
+
+/// What `pgwalkctl info` shows: the module (if loaded), the running kernel,
+/// and what /proc/PID/pagemap offers on it.
+public struct SystemReport: Sendable {
+    public var toolVersion = PgwalkKitVersion.string
+    public var kernelRelease: String
+    public var pageSize: Int
+    /// nil when the module is not loaded; `moduleProblem` says why.
+    public var module: ModuleInfo?
+    public var moduleProblem: String?
+    public var pagemapScan: Bool
+    public var pagemapScanCategories: String
+    public var pfnsVisible: Bool
+    public var kpageflagsReadable: Bool
+
+    public static func gather(paths: ModulePaths = .default) -> SystemReport {
+        var uts = utsname()
+        _ = uname(&uts)
+        let release = withUnsafeBytes(of: uts.release) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        var module: ModuleInfo?
+        var problem: String?
+        do {
+            module = try ModuleInfo.read(paths: paths)
+        } catch {
+            problem = String(describing: error)
+        }
+        var scan = false
+        var categories = "none"
+        var pfns = false
+        if let reader = try? PagemapReader(.current) {
+            switch reader.scanSupport {
+            case .supported(let c):
+                scan = true
+                categories = c.description
+            case .unsupported(let errno):
+                categories = "unsupported (\(errno))"
+            }
+            // Our own stack page is present: its PFN is 0 unless we may see PFNs.
+            var probe = 0
+            let address = withUnsafeMutablePointer(to: &probe) { UInt64(UInt(bitPattern: $0)) }
+            if let entry = try? reader.entry(at: address), let pfn = entry.pfn {
+                pfns = pfn != 0
+            }
+            try? reader.close()
+        }
+        let kpf = (try? KernelPageFlagsReader()) != nil
+        return SystemReport(kernelRelease: release, pageSize: Int(sysconf(Int32(_SC_PAGESIZE))), module: module,
+                            moduleProblem: problem, pagemapScan: scan, pagemapScanCategories: categories,
+                            pfnsVisible: pfns, kpageflagsReadable: kpf)
+    }
+
+    public var text: String {
+        var lines = ["pgwalkctl \(toolVersion)", "kernel: \(kernelRelease), page size \(pageSize)"]
+        if let module {
+            lines.append("module: pgwalk \(module["module_version"] ?? "?"), format \(module["format_version"] ?? "?")"
+                + ", built for \(module["kernel_version"] ?? "?")")
+            lines.append("paging: \(module["paging_levels"] ?? "?")-level")
+            let levels = ["pgd", "p4d", "pud", "pmd", "pte"]
+            let ptrs = levels.map { "\($0) \(module["ptrs_per_" + $0] ?? "?")" }.joined(separator: ", ")
+            lines.append("entries per table: \(ptrs)")
+            lines.append("user address limit: \(module["task_size_max"] ?? "?")")
+            lines.append("walk_page_range: \(module["walk_page_range"] ?? "?"), "
+                + "ptrace_may_access: \(module["ptrace_may_access"] ?? "?"), IBT: \(module["ibt"] ?? "?")")
+            lines.append("session buffer: \(module["buffer_size"] ?? "?") bytes, sessions open: \(module["sessions"] ?? "?")")
+        } else {
+            lines.append("module: not loaded (\(moduleProblem ?? "unknown"))")
+        }
+        lines.append("pagemap: PAGEMAP_SCAN \(pagemapScan ? "yes (\(pagemapScanCategories))" : "no (\(pagemapScanCategories))")"
+            + ", PFNs \(pfnsVisible ? "visible" : "hidden (needs CAP_SYS_ADMIN)")"
+            + ", /proc/kpageflags \(kpageflagsReadable ? "readable" : "not readable")")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public var json: String {
+        var parts = ["\"schema\":\"pgwalk.info/1\"", "\"tool_version\":\(JSON.string(toolVersion))",
+                     "\"kernel_release\":\(JSON.string(kernelRelease))", "\"page_size\":\(pageSize)"]
+        if let module {
+            let fields = module.fields.map { "\(JSON.string($0.key)):\(JSON.string($0.value))" }.joined(separator: ",")
+            parts.append("\"module\":{\(fields)}")
+        } else {
+            parts.append("\"module\":null")
+            parts.append("\"module_problem\":\(JSON.string(moduleProblem ?? ""))")
+        }
+        parts.append("\"pagemap\":{\"scan\":\(pagemapScan),\"scan_categories\":\(JSON.string(pagemapScanCategories))"
+            + ",\"pfns_visible\":\(pfnsVisible),\"kpageflags\":\(kpageflagsReadable)}")
+        return "{" + parts.joined(separator: ",") + "}\n"
+    }
+}

@@ -1,0 +1,26 @@
+/// A request to the module's walk file: which process and which range.
+///
+/// It renders to the text syntax of docs/FORMAT.md section 2, which the
+/// module parses; the same text is what a user would `echo` into the file.
+public struct WalkRequest: Sendable, Equatable {
+    public var pid: Int32
+    public var start: UInt64?
+    public var end: UInt64?
+    public var trace: Bool
+
+    public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil, trace: Bool = false) {
+        self.pid = pid
+        self.start = start
+        self.end = end
+        self.trace = trace
+    }
+
+    /// The request line written to the walk file.
+    public var text: String {
+        var tokens = ["pid=\(pid)"]
+        if let start { tokens.append("start=0x" + String(start, radix: 16)) }
+        if let end { tokens.append("end=0x" + String(end, radix: 16)) }
+        if trace { tokens.append("trace") }
+        return tokens.joined(separator: " ") + "\n"
+    }
+}

@@ -1,0 +1,44 @@
+import SystemPackage
+
+/// One walk session with the module: the walk file opened, a request
+/// written, and the stream ready to be read from `fileDescriptor`.
+///
+/// Every open of the walk file is its own session in the kernel, so two
+/// `WalkSession`s never interfere. Closing ends the session and frees the
+/// module's buffer.
+public final class WalkSession {
+    public let request: WalkRequest
+    public let fileDescriptor: FileDescriptor
+    private var closed = false
+
+    /// Opens the walk file and sends `request`. Errors are `ModuleError`s that
+    /// say what went wrong and what to do.
+    public init(request: WalkRequest, paths: ModulePaths = .default) throws {
+        self.request = request
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(FilePath(paths.walk), .readWrite, options: [.closeOnExec])
+        } catch let errno as Errno {
+            throw ModuleError.from(errno, operation: "open", pid: request.pid)
+        }
+        do {
+            let text = request.text
+            let written = try fd.writeAll(text.utf8)
+            precondition(written == text.utf8.count)
+        } catch let errno as Errno {
+            try? fd.close()
+            throw ModuleError.from(errno, operation: "request", pid: request.pid)
+        }
+        self.fileDescriptor = fd
+    }
+
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
+        try fileDescriptor.close()
+    }
+
+    deinit {
+        if !closed { try? fileDescriptor.close() }
+    }
+}

@@ -1,0 +1,21 @@
+/// Which pages a scan reports: those whose categories, after flipping the
+/// `inverted` ones, include all of `required` and (unless empty) at least one
+/// of `anyOf`. These map to category_mask / category_anyof_mask /
+/// category_inverted of struct pm_scan_arg.
+public struct PagemapScanFilter: Sendable, Hashable {
+    public var required: PageCategories
+    public var anyOf: PageCategories
+    public var inverted: PageCategories
+
+    public init(required: PageCategories = [], anyOf: PageCategories = [], inverted: PageCategories = []) {
+        self.required = required
+        self.anyOf = anyOf
+        self.inverted = inverted
+    }
+
+    /// Every page inside a VMA, populated or not (ranges outside any VMA are
+    /// never reported).
+    public static let everything = PagemapScanFilter()
+    /// Pages that are present or swapped.
+    public static let populated = PagemapScanFilter(anyOf: [.present, .swapped])
+}

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import SystemPackage
+
+/// The scheduler state letter of /proc/PID/stat (third field), e.g. `S`.
+///
+/// ProcessFreezer uses it to see whether a target is already stopped (and so
+/// must not be continued by us) and to wait until SIGSTOP has taken effect.
+public enum ProcessRunState: Sendable, Hashable {
+    case running          // R
+    case sleeping         // S
+    case diskSleep        // D (uninterruptible)
+    case stopped          // T (job control stop, e.g. SIGSTOP)
+    case tracingStop      // t (stopped by a ptrace tracer)
+    case zombie           // Z
+    case dead             // X
+    case idle             // I (kernel threads)
+    case parked           // P
+    case other(Character)
+
+    public init(code: Character) {
+        switch code {
+        case "R": self = .running
+        case "S": self = .sleeping
+        case "D": self = .diskSleep
+        case "T": self = .stopped
+        case "t": self = .tracingStop
+        case "Z": self = .zombie
+        case "X", "x": self = .dead
+        case "I": self = .idle
+        case "P": self = .parked
+        default: self = .other(code)
+        }
+    }
+
+    /// Stopped by a signal or by a tracer: it will not run until continued.
+    public var isStopped: Bool { self == .stopped || self == .tracingStop }
+    /// Exited: no memory left to read.
+    public var hasExited: Bool { self == .zombie || self == .dead }
+
+    /// Parses the content of a /proc/PID/stat or /proc/PID/task/TID/stat
+    /// file. The command name (field 2) may contain spaces and parentheses,
+    /// so the state is the first character after the last ") ".
+    public static func parse(statLine: some Collection<UInt8>) throws -> ProcessRunState {
+        let bytes = Array(statLine)
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")),
+              close + 2 < bytes.count, bytes[close + 1] == UInt8(ascii: " ")
+        else {
+            throw ProcfsError(.malformedStat(String(decoding: bytes, as: UTF8.self)), operation: "parse stat")
+        }
+        return ProcessRunState(code: Character(Unicode.Scalar(bytes[close + 2])))
+    }
+
+    /// The state of process `pid` (its main thread), from /proc/PID/stat.
+    public static func read(pid: pid_t) throws -> ProcessRunState {
+        try parse(statLine: ProcfsFile.readAll(FilePath("/proc/\(pid)/stat"), perProcess: true))
+    }
+
+    /// The state of every thread of `pid`, from /proc/PID/task/*/stat.
+    /// Threads that exit while being listed are left out.
+    public static func readThreads(pid: pid_t) throws -> [pid_t: ProcessRunState] {
+        let taskDirectory = "/proc/\(pid)/task"
+        guard let directory = opendir(taskDirectory) else {
+            throw ProcfsError.fromSystemCall(
+                Errno(rawValue: errno), operation: "opendir", path: FilePath(taskDirectory), perProcess: true)
+        }
+        defer { closedir(directory) }
+        var states: [pid_t: ProcessRunState] = [:]
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard let tid = pid_t(name) else { continue }
+            do {
+                states[tid] = try parse(
+                    statLine: ProcfsFile.readAll(FilePath("\(taskDirectory)/\(name)/stat"), perProcess: true))
+            } catch let error as ProcfsError where error.reason == .processGone {
+                continue
+            }
+        }
+        return states
+    }
+
+    /// True unless /proc/PID is gone or the process is a zombie.
+    static func isAlive(pid: pid_t) -> Bool {
+        guard let state = try? read(pid: pid) else { return false }
+        return !state.hasExited
+    }
+}

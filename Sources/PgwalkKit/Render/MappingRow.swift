@@ -1,0 +1,58 @@
+/// One line of `pgwalkctl walk`: a run of pages that the page tables map
+/// the same way, in the spirit of the kernel's ptdump.
+///
+/// Consecutive pages are merged into one row when they sit at the same
+/// level in the same VMA, have the same kind, flags and swap type, and their
+/// payloads continue one another (PFN or swap offset + 1 per page), so the
+/// PFN of any page in the row is `payload + (address - start) / pageSize`.
+/// With PFNs hidden every payload is 0 and rows merge on equal payloads.
+public struct MappingRow: Hashable, Sendable {
+    /// Where the walk found the mapping: a level, or a hugetlb entry.
+    public enum Placement: Hashable, Sendable, CustomStringConvertible {
+        case level(PageTableLevel)
+        case hugetlb(pageSize: UInt64)
+
+        public var description: String {
+            switch self {
+            case .level(let level): return level.description
+            case .hugetlb(let size): return "hugetlb-" + ByteSize.short(size)
+            }
+        }
+    }
+
+    public var start: UInt64
+    public var end: UInt64
+    public var placement: Placement
+    /// `.none` for a hole or an empty entry.
+    public var kind: EntryKind
+    public var flags: EntryFlags
+    public var swapType: UInt8
+    /// The first page's PFN, swap offset or marker bits.
+    public var payload: UInt64
+    /// How many payload units each page adds (1 for PFNs and swap
+    /// offsets when visible, 0 otherwise).
+    public var payloadStep: UInt64
+    /// The VMA the pages belong to (nil outside VMAs).
+    public var vmaStart: UInt64?
+
+    public var pageCount: UInt64 { (end - start) >> 12 }
+
+    /// The payload of the page at `address` (a PFN, swap offset or markers).
+    public func payload(at address: UInt64, pageShift: Int = 12) -> UInt64 {
+        payload &+ ((address &- start) >> UInt64(pageShift)) &* payloadStep
+    }
+}
+
+/// Human sizes, as ptdump prints them: 4K, 2M, 1G.
+public enum ByteSize {
+    public static func short(_ bytes: UInt64) -> String {
+        let units: [(UInt64, String)] = [(1 << 40, "T"), (1 << 30, "G"), (1 << 20, "M"), (1 << 10, "K")]
+        for (unit, suffix) in units where bytes >= unit && bytes % unit == 0 {
+            return String(bytes / unit) + suffix
+        }
+        for (unit, suffix) in units where bytes >= unit {
+            return String(bytes / unit) + suffix
+        }
+        return String(bytes) + "B"
+    }
+}

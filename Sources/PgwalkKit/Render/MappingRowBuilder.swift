@@ -1,0 +1,141 @@
+/// A consumer written once as ``PageWalkOps``: it turns any walk (the
+/// module's stream, pagemap-derived tables, a snapshot) into
+/// ``MappingRow``s, handing each finished row to `emit`.
+///
+/// Leaves come from `pte_entry`, huge `pmd_entry`/`pud_entry` leaves and
+/// `hugetlb_entry`; holes inside a VMA become `.none` rows at the level the
+/// walker reports (its depth). Holes outside VMAs are not rows.
+public struct MappingRowBuilder: PageWalkOps {
+    public let callbacks: Set<WalkCallback> = [
+        .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA, .postVMA,
+    ]
+
+    private let pfnVisible: Bool
+    private let pageShift: Int
+    private var pending: MappingRow?
+    private let emit: (MappingRow) -> Void
+    /// VMAs seen, in order, handed to `vmaStarted`.
+    private let vmaStarted: (VMA) -> Void
+
+    public init(pfnVisible: Bool, pageShift: Int = 12,
+                vmaStarted: @escaping (VMA) -> Void = { _ in },
+                emit: @escaping (MappingRow) -> Void) {
+        self.pfnVisible = pfnVisible
+        self.pageShift = pageShift
+        self.emit = emit
+        self.vmaStarted = vmaStarted
+    }
+
+    /// Emits the row still being built. Call after the walk.
+    public mutating func finish() {
+        if let row = pending { emit(row) }
+        pending = nil
+    }
+
+    private func step(for kind: EntryKind) -> UInt64 {
+        guard pfnVisible else { return 0 }
+        switch kind {
+        case .present, .migration, .device, .hwpoison, .swap: return 1
+        case .none, .marker, .other: return 0
+        }
+    }
+
+    private mutating func add(start: UInt64, end: UInt64, placement: MappingRow.Placement,
+                              info: EntryInfo, firstPayload: UInt64, vma: VMA?) {
+        // Flags that only say what kind of entry this is are not row flags.
+        let row = MappingRow(start: start, end: end, placement: placement, kind: info.kind,
+                             flags: info.flags.subtracting(.leaf), swapType: info.swapType,
+                             payload: firstPayload, payloadStep: step(for: info.kind),
+                             vmaStart: vma?.start)
+        if var current = pending,
+           current.end == row.start, current.placement == row.placement, current.kind == row.kind,
+           current.flags == row.flags, current.swapType == row.swapType,
+           current.vmaStart == row.vmaStart, current.payloadStep == row.payloadStep,
+           current.payload(at: row.start, pageShift: pageShift) == row.payload {
+            current.end = row.end
+            pending = current
+            return
+        }
+        if let current = pending { emit(current) }
+        pending = row
+    }
+
+    /// A leaf covering [addr, next) whose entry maps from `entryStart`:
+    /// the payload advances to the clipped start.
+    private mutating func addLeaf(_ entry: PageTableEntry, entryStart: UInt64, addr: UInt64, next: UInt64,
+                                  placement: MappingRow.Placement, vma: VMA?) {
+        let info = entry.info
+        var first = info.payload
+        if step(for: info.kind) == 1 { first &+= (addr &- entryStart) >> UInt64(pageShift) }
+        add(start: addr, end: next, placement: placement, info: info, firstPayload: first, vma: vma)
+    }
+
+    public mutating func pudEntry(_ entry: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
+        leafAbove(.pud, entry, addr: addr, next: next, walk: &walk)
+    }
+
+    public mutating func pmdEntry(_ entry: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
+        leafAbove(.pmd, entry, addr: addr, next: next, walk: &walk)
+    }
+
+    /// A PUD or PMD that is not a table is a mapping of its own (THP, a
+    /// migration entry); report it and do not descend, as the module does.
+    private mutating func leafAbove(_ level: PageTableLevel, _ entry: PageTableEntry, addr: UInt64, next: UInt64,
+                                    walk: inout WalkContext) -> Int32 {
+        if entry.info.isTable || entry.isNone {
+            walk.action = .subtree
+            return 0
+        }
+        addLeaf(entry, entryStart: walk.geometry.entryStart(level, addr), addr: addr, next: next,
+                placement: .level(level), vma: walk.vma)
+        walk.action = .continue
+        return 0
+    }
+
+    public mutating func pteEntry(_ entry: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
+        addLeaf(entry, entryStart: addr, addr: addr, next: next, placement: .level(.pte), vma: walk.vma)
+        return 0
+    }
+
+    public mutating func pteHole(addr: UInt64, next: UInt64, depth: HoleDepth, walk: inout WalkContext) -> Int32 {
+        guard let vma = walk.vma, vma.contains(addr) else { return 0 }
+        let placement: MappingRow.Placement
+        if let level = depth.level {
+            placement = .level(level)
+        } else if vma.isHugetlb {
+            placement = .hugetlb(pageSize: vma.hugePageSize ?? (2 << 20))
+        } else {
+            return 0
+        }
+        add(start: addr, end: next, placement: placement, info: .none, firstPayload: 0, vma: vma)
+        return 0
+    }
+
+    public mutating func hugetlbEntry(_ entry: PageTableEntry, hmask: UInt64, addr: UInt64, next: UInt64,
+                                      walk: inout WalkContext) -> Int32 {
+        addLeaf(entry, entryStart: addr & hmask, addr: addr, next: next,
+                placement: .hugetlb(pageSize: ~hmask &+ 1), vma: walk.vma)
+        return 0
+    }
+
+    public mutating func testWalk(start: UInt64, end: UInt64, walk: inout WalkContext) -> Int32 {
+        // Only VMAs that are not walked are announced here; the rest are
+        // announced by pre_vma, which follows.
+        guard let vma = walk.vma, vma.flags.contains(.pfnMap) || vma.flags.contains(.notWalked) else {
+            return 0
+        }
+        finish()
+        vmaStarted(vma)
+        return 1
+    }
+
+    public mutating func preVMA(start: UInt64, end: UInt64, walk: inout WalkContext) -> Int32 {
+        finish()
+        if let vma = walk.vma { vmaStarted(vma) }
+        return 0
+    }
+
+    public mutating func postVMA(walk: inout WalkContext) {
+        finish()
+    }
+}

@@ -1,0 +1,50 @@
+import SystemPackage
+
+/// A buffered writer to a file descriptor: output as large as the target's
+/// page tables goes out in 64 KiB writes, never held whole in memory.
+public final class TextOutput {
+    private let fileDescriptor: FileDescriptor
+    private var buffer: [UInt8] = []
+    private let capacity: Int
+
+    public init(_ fileDescriptor: FileDescriptor = .standardOutput, capacity: Int = 64 * 1024) {
+        self.fileDescriptor = fileDescriptor
+        self.capacity = capacity
+        buffer.reserveCapacity(capacity)
+    }
+
+    public func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= capacity { flush() }
+    }
+
+    public func flush() {
+        guard !buffer.isEmpty else { return }
+        // A closed pipe (| head) is not worth an error: stop writing.
+        _ = try? buffer.withUnsafeBytes { try fileDescriptor.writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+}
+
+/// Formatting helpers shared by the renderers.
+public enum Hex {
+    /// `0x` and 16 hex digits: addresses line up in columns.
+    public static func address(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+    }
+
+    public static func short(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+}
+
+extension String {
+    func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

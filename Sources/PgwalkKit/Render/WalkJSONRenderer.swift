@@ -1,0 +1,104 @@
+/// `pgwalkctl walk --format json`: the schema `pgwalk.walk/1` of
+/// docs/JSON.md, written as the walk goes so that memory stays bounded.
+///
+/// Addresses are strings ("0x..."): JSON numbers lose precision above 2^53.
+/// PFNs, swap offsets and counts are numbers.
+public final class WalkJSONRenderer: WalkRenderer {
+    private let out: TextOutput
+    private var openVMA = false
+    private var firstVMA = true
+    private var firstRow = true
+
+    public init(output: TextOutput) {
+        self.out = output
+    }
+
+    public func begin(_ d: WalkDescription) {
+        out.write("{\"schema\":\"pgwalk.walk/1\",\"pid\":\(d.pid),\"source\":\"\(d.source.rawValue)\"")
+        out.write(",\"kernel_release\":\(JSON.string(d.kernelRelease)),\"paging_levels\":\(d.geometry.levels)")
+        out.write(",\"page_size\":\(d.geometry.pageSize),\"pfn_visible\":\(d.pfnVisible)")
+        out.write(",\"start\":\"\(Hex.short(d.start))\",\"end\":\"\(Hex.short(d.end))\",\"vmas\":[")
+    }
+
+    public func vma(_ vma: VMA) {
+        closeVMA()
+        if !firstVMA { out.write(",") }
+        firstVMA = false
+        out.write("\n{\"start\":\"\(Hex.short(vma.start))\",\"end\":\"\(Hex.short(vma.end))\"")
+        out.write(",\"perms\":\"\(vma.permissions)\",\"backing\":\"\(vma.backing)\",\"name\":\(JSON.string(vma.name))")
+        out.write(",\"flags\":\(JSON.array(vma.flags.names)),\"walked\":\(!vma.flags.contains(.notWalked)),\"rows\":[")
+        openVMA = true
+        firstRow = true
+    }
+
+    public func row(_ row: MappingRow) {
+        guard openVMA else { return }
+        if !firstRow { out.write(",") }
+        firstRow = false
+        var text = "\n{\"start\":\"\(Hex.short(row.start))\",\"end\":\"\(Hex.short(row.end))\",\"pages\":\(row.pageCount)"
+        text += ",\"level\":\"\(row.placement)\",\"kind\":\"\(row.kind)\",\"flags\":\(JSON.array(row.flags.names))"
+        switch row.kind {
+        case .present, .migration, .device, .hwpoison:
+            text += ",\"pfn\":\(row.payload)"
+        case .swap:
+            text += ",\"swap_type\":\(row.swapType),\"swap_offset\":\(row.payload)"
+        case .marker:
+            text += ",\"marker\":\(row.payload)"
+        case .none, .other:
+            break
+        }
+        out.write(text + "}")
+    }
+
+    public func end(status: Int32) {
+        closeVMA()
+        out.write("\n],\"status\":\(status)}\n")
+        out.flush()
+    }
+
+    private func closeVMA() {
+        if openVMA { out.write("]}") }
+        openVMA = false
+    }
+}
+
+/// Minimal JSON encoding for the streaming writers.
+public enum JSON {
+    public static func string(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    public static func array(_ items: [String]) -> String {
+        "[" + items.map(string).joined(separator: ",") + "]"
+    }
+}
+
+extension VMAFlags {
+    var names: [String] {
+        let table: [(VMAFlags, String)] = [
+            (.read, "read"), (.write, "write"), (.exec, "exec"), (.shared, "shared"), (.growsDown, "growsdown"),
+            (.pfnMap, "pfnmap"), (.io, "io"), (.locked, "locked"), (.hugetlb, "hugetlb"), (.softDirty, "softdirty"),
+            (.uffdMissing, "uffd-missing"), (.uffdWP, "uffd-wp"), (.hugePage, "hugepage"),
+            (.noHugePage, "nohugepage"), (.mergeable, "mergeable"), (.mixedMap, "mixedmap"),
+            (.dontDump, "dontdump"), (.notWalked, "not-walked"),
+        ]
+        return table.compactMap { contains($0.0) ? $0.1 : nil }
+    }
+}

@@ -1,0 +1,71 @@
+/// The readable form of `pgwalkctl walk`, after the kernel's ptdump: one
+/// line per VMA, then one per run of pages mapped alike.
+///
+///     0x00007f1c2e000000-0x00007f1c2e200000 rw-p anon
+///       0x00007f1c2e000000-0x00007f1c2e200000    2M pmd  present  RW USR ACC DRT NX  pfn 0x10a00
+public final class WalkTableRenderer: WalkRenderer {
+    private let out: TextOutput
+    private var pageShift = 12
+
+    public init(output: TextOutput) {
+        self.out = output
+    }
+
+    public func begin(_ d: WalkDescription) {
+        pageShift = d.geometry.pageShift
+        out.write("pid \(d.pid) (\(d.source.rawValue)): \(d.geometry.levels)-level paging, kernel \(d.kernelRelease), "
+            + "PFNs \(d.pfnVisible ? "shown" : "hidden (needs CAP_SYS_ADMIN)")\n")
+        out.write("range \(Hex.address(d.start))-\(Hex.address(d.end))\n")
+    }
+
+    public func vma(_ vma: VMA) {
+        var line = "\(Hex.address(vma.start))-\(Hex.address(vma.end)) \(vma.permissions) \(vma.backing)"
+        if !vma.name.isEmpty { line += " " + vma.name }
+        if vma.flags.contains(.notWalked) { line += "  (not walked: VM_PFNMAP)" }
+        out.write(line + "\n")
+    }
+
+    public func row(_ row: MappingRow) {
+        let size = ByteSize.short(row.end - row.start).leftPadded(to: 5)
+        var line = "  \(Hex.address(row.start))-\(Hex.address(row.end)) \(size) "
+        line += row.placement.description.padded(to: 12) + " " + row.kind.description.padded(to: 9)
+        line += Self.flagLetters(row.flags).padded(to: 28)
+        switch row.kind {
+        case .present, .migration, .device, .hwpoison:
+            line += " pfn " + Hex.short(row.payload)
+        case .swap:
+            line += " swap \(row.swapType):" + Hex.short(row.payload)
+        case .marker:
+            line += " marker " + Hex.short(row.payload)
+        case .none, .other:
+            break
+        }
+        out.write(line + "\n")
+    }
+
+    public func end(status: Int32) {
+        if status != 0 {
+            out.write("walk ended early: \(LinuxErrno.name(Int64(status)))\(status == LinuxErrno.noSuchProcess ? " (the target exited)" : "")\n")
+        }
+        out.flush()
+    }
+
+    /// ptdump-style flag columns.
+    static func flagLetters(_ flags: EntryFlags) -> String {
+        var parts: [String] = []
+        parts.append(flags.contains(.write) ? "RW" : "ro")
+        if flags.contains(.user) { parts.append("USR") }
+        if flags.contains(.accessed) { parts.append("ACC") }
+        if flags.contains(.dirty) { parts.append("DRT") }
+        if flags.contains(.noExec) { parts.append("NX") }
+        if flags.contains(.global) { parts.append("GLB") }
+        if flags.contains(.softDirty) { parts.append("SD") }
+        if flags.contains(.uffdWP) { parts.append("UWP") }
+        if flags.contains(.protNone) { parts.append("PROTNONE") }
+        if flags.contains(.special) { parts.append("SPC") }
+        if flags.contains(.zeroPage) { parts.append("ZERO") }
+        if flags.contains(.devmap) { parts.append("DEVMAP") }
+        if flags.contains(.exclusive) { parts.append("EXCL") }
+        return parts.joined(separator: " ")
+    }
+}

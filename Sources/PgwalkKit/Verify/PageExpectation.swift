@@ -1,0 +1,126 @@
+/// The rules of docs/VERIFY.md: what `/proc/PID/pagemap` must say about a
+/// page, given what the module's walk saw there.
+///
+/// Every rule names the Linux 6.1 code it mirrors (fs/proc/task_mmu.c:
+/// `pte_to_pagemap_entry()`, `pagemap_pmd_range()`,
+/// `pagemap_hugetlb_range()`, `pagemap_pte_hole()`).
+public struct PageExpectation: Sendable {
+    /// The pagemap fields a page is compared on.
+    public enum Field: String, Sendable, CaseIterable {
+        case present, swapped, pfn, swapType = "swap_type", swapOffset = "swap_offset"
+        case softDirty = "soft_dirty", uffdWP = "uffd_wp", file
+    }
+
+    /// One field that differs.
+    public struct Difference: Sendable, Hashable {
+        public var field: Field
+        public var module: String
+        public var pagemap: String
+    }
+
+    /// What the module saw at one page.
+    public struct ModulePage: Sendable {
+        public var address: UInt64
+        public var placement: MappingRow.Placement
+        public var kind: EntryKind
+        public var flags: EntryFlags
+        public var swapType: UInt8
+        /// The page's own PFN / swap offset (the leaf's plus the index).
+        public var payload: UInt64
+        public var vma: VMA
+    }
+
+    /// Whether both views carry real PFNs (CAP_SYS_ADMIN for both).
+    public var pfnsVisible: Bool
+
+    public init(pfnsVisible: Bool) {
+        self.pfnsVisible = pfnsVisible
+    }
+
+    /// Whether the file bit of `page` can only be decided with
+    /// /proc/kpageflags (`KPF_ANON` of its frame).
+    public func needsFrameFlags(_ page: ModulePage) -> Bool {
+        expectedFileBit(page, frameIsAnonymous: nil) == nil
+    }
+
+    /// The differences between the module's page and pagemap's entry.
+    /// `frameIsAnonymous` is `KPF_ANON` of the page's frame, when known.
+    public func compare(_ page: ModulePage, with entry: PagemapEntry, frameIsAnonymous: Bool? = nil) -> [Difference] {
+        var out: [Difference] = []
+        func check(_ field: Field, _ expected: Bool, _ actual: Bool) {
+            if expected != actual { out.append(Difference(field: field, module: String(expected), pagemap: String(actual))) }
+        }
+        let isHugetlb: Bool
+        if case .hugetlb = page.placement { isHugetlb = true } else { isHugetlb = false }
+
+        // Rule 1 (present): pte_present()/pmd_present(), on both sides.
+        let present = page.kind == .present
+        // Rule 2 (swapped): is_swap_pte()/is_swap_pmd() set PM_SWAP; 6.1's
+        // pagemap_hugetlb_range() never does.
+        let swapFormat = [.swap, .migration, .device, .marker, .hwpoison].contains(page.kind)
+        let swapped = swapFormat && !isHugetlb
+        check(.present, present, entry.isPresent)
+        check(.swapped, swapped, entry.isSwapped)
+        guard out.isEmpty else { return out }
+
+        // Rule 3 (PFN) and 4 (swap type and offset), when PFNs are visible.
+        if present, pfnsVisible, let pfn = entry.pfn, pfn != page.payload {
+            out.append(Difference(field: .pfn, module: Hex.short(page.payload), pagemap: Hex.short(pfn)))
+        }
+        if swapped {
+            if let type = entry.swapType, type != page.swapType {
+                out.append(Difference(field: .swapType, module: String(page.swapType), pagemap: String(type)))
+            }
+            if pfnsVisible, let offset = entry.swapOffset, offset != page.payload {
+                out.append(Difference(field: .swapOffset, module: Hex.short(page.payload), pagemap: Hex.short(offset)))
+            }
+        }
+
+        // Rule 5 (soft-dirty): the entry's bit or VM_SOFTDIRTY; hugetlb only
+        // the VMA's (pagemap_hugetlb_range() does not read the huge PTE's).
+        let vmaSoftDirty = page.vma.flags.contains(.softDirty)
+        let entrySoftDirty = isHugetlb ? false : page.flags.contains(.softDirty) && (present || swapFormat)
+        check(.softDirty, vmaSoftDirty || entrySoftDirty, entry.isSoftDirty)
+
+        // Rule 6 (uffd-wp): pte_uffd_wp(), the swap bit, or a uffd-wp marker.
+        let markerWP = page.kind == .marker && page.payload & 1 != 0
+        check(.uffdWP, page.flags.contains(.uffdWP) || markerWP, entry.isUffdWriteProtected)
+
+        // Rule 7 (file/shared-anon): page && !PageAnon(page).
+        if let expected = expectedFileBit(page, frameIsAnonymous: frameIsAnonymous) {
+            check(.file, expected, entry.isFileOrSharedAnonymous)
+        }
+        return out
+    }
+
+    /// nil when either value is legitimate (docs/VERIFY.md rule 7).
+    func expectedFileBit(_ page: ModulePage, frameIsAnonymous: Bool?) -> Bool? {
+        let ptePlaced = page.placement == .level(.pte)
+        switch page.kind {
+        case .none, .other, .swap, .marker:
+            // No struct page behind it: `page` stays NULL.
+            return false
+        case .migration, .device, .hwpoison:
+            if let anon = frameIsAnonymous { return !anon }
+            return nil
+        case .present:
+            // vm_normal_page() is NULL for the 4 KiB zero page and special PTEs.
+            if ptePlaced && (page.flags.contains(.zeroPage) || page.flags.contains(.special)) { return false }
+            if page.vma.flags.contains(.pfnMap) { return false }
+            if let anon = frameIsAnonymous { return !anon }
+            if page.flags.contains(.zeroPage) { return true }  // the huge zero page is not anonymous
+            switch page.vma.backing {
+            case .anonymous: return page.vma.flags.contains(.shared)
+            case .sharedAnonymous: return true
+            case .special:
+                // [heap] and [stack] are anonymous memory with a name; the
+                // vDSO's pages belong to the kernel image, not to anon_vma.
+                let anonymous = page.vma.name == "[heap]" || page.vma.name.hasPrefix("[stack")
+                return !anonymous
+            case .file:
+                // Private file mappings hold copy-on-write anonymous pages.
+                return page.vma.flags.contains(.shared) ? true : nil
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import SystemPackage
+
+/// `pgwalkctl verify`: every page of every VMA, the module's view against
+/// /proc/PID/pagemap's, by the rules of ``PageExpectation``.
+///
+/// The module's stream is consumed as it arrives (``StreamCallbackDriver``
+/// feeding ``MappingRowBuilder``) and each row is compared with pagemap
+/// read in batches right away, so memory stays bounded and the two reads
+/// are close in time. Mismatches are then re-checked: the module walks just
+/// their ranges again and pagemap is read again; the ones that still differ
+/// are persistent.
+public struct Verifier {
+    public struct Options: Sendable {
+        public var pid: Int32
+        public var start: UInt64?
+        public var end: UInt64?
+        /// Hold the target still (SIGSTOP) during the walk and the reads.
+        public var freeze = false
+        /// Mismatches kept in the report, and re-checked at most.
+        public var mismatchLimit = 1000
+        public var pagemapMethod: PagemapAccessMethod = .automatic
+        public var paths: ModulePaths = .default
+
+        public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil) {
+            self.pid = pid
+            self.start = start
+            self.end = end
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    public func run() throws -> VerifyReport {
+        let target = ProcTarget.process(options.pid)
+        var freezer: ProcessFreezer?
+        if options.freeze {
+            freezer = try ProcessFreezer(pid: options.pid)
+        }
+        defer { try? freezer?.resume() }
+
+        let pagemap = try PagemapReader(target)
+        defer { try? pagemap.close() }
+        let frameFlags = try? KernelPageFlagsReader()
+        defer { try? frameFlags?.close() }
+
+        var first = try pass(start: options.start, end: options.end, pagemap: pagemap,
+                             frameFlags: frameFlags, collect: true)
+        first.report.frozen = freezer?.isHeldByUs ?? false
+        first.report.usedKPageFlags = frameFlags != nil
+        first.report.pagemapMethod = pagemap.supportsScan ? "read (PAGEMAP_SCAN available)" : "read"
+
+        try recheck(&first.report, pagemap: pagemap, frameFlags: frameFlags)
+        first.report.vmaDifferences = try compareVMAs(walked: first.walkedVMAs, target: target)
+        if !first.report.vmaDifferences.isEmpty {
+            // VMAs change under a running target: look again before calling it.
+            let again = try pass(start: options.start, end: options.end, pagemap: pagemap,
+                                 frameFlags: frameFlags, collect: false)
+            first.report.vmaDifferences = try compareVMAs(walked: again.walkedVMAs, target: target)
+        }
+        return first.report
+    }
+
+    // MARK: - One pass
+
+    private struct Pass {
+        var report: VerifyReport
+        var walkedVMAs: [VMA]
+        /// Addresses that differed, for the re-check.
+        var mismatchedPages: [UInt64]
+    }
+
+    private func pass(start: UInt64?, end: UInt64?, pagemap: PagemapReader,
+                      frameFlags: KernelPageFlagsReader?, collect: Bool) throws -> Pass {
+        let session = try WalkSession(request: WalkRequest(pid: options.pid, start: start, end: end),
+                                      paths: options.paths)
+        defer { try? session.close() }
+        let decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
+        var driver = StreamCallbackDriver(decoder: decoder)
+        let header = driver.header
+        let checker = PageChecker(header: header, pagemap: pagemap, frameFlags: frameFlags,
+                                  limit: collect ? options.mismatchLimit : 0)
+        var builder = MappingRowBuilder(
+            pfnVisible: header.flags.contains(.pfnVisible), pageShift: header.geometry.pageShift,
+            vmaStarted: { checker.enter($0) }, emit: { checker.check($0) })
+        let end = try driver.run(ops: &builder)
+        builder.finish()
+        checker.finish()
+        if let error = checker.error { throw error }
+        if end.status != 0 {
+            throw VerifyError.walkEnded(status: end.status, pid: options.pid)
+        }
+        return Pass(report: checker.report, walkedVMAs: checker.walkedVMAs, mismatchedPages: checker.mismatchedPages)
+    }
+
+    // MARK: - Re-check
+
+    /// Walks and reads the mismatched pages again; what still differs is
+    /// persistent.
+    private func recheck(_ report: inout VerifyReport, pagemap: PagemapReader,
+                         frameFlags: KernelPageFlagsReader?) throws {
+        guard report.totalMismatches > 0 else { return }
+        let pageSize = report.description.geometry.pageSize
+        var persistentPages = Set<UInt64>()
+        for range in Self.coalesce(report.mismatches.map(\.address), pageSize: pageSize) {
+            let again = try pass(start: range.lowerBound, end: range.upperBound, pagemap: pagemap,
+                                 frameFlags: frameFlags, collect: true)
+            for m in again.report.mismatches { persistentPages.insert(m.address) }
+        }
+        var persistent: UInt64 = 0
+        for i in report.mismatches.indices {
+            let still = persistentPages.contains(report.mismatches[i].address)
+            report.mismatches[i].persistent = still
+            if still { persistent += 1 }
+        }
+        for i in report.vmas.indices {
+            let vma = report.vmas[i].vma
+            report.vmas[i].persistent = UInt64(report.mismatches.filter {
+                $0.persistent == true && vma.contains($0.address)
+            }.count)
+        }
+        // Mismatches past the limit were not re-checked: count them as
+        // persistent, so that a flood never passes as transient.
+        report.uncheckedMismatches = report.totalMismatches - UInt64(report.mismatches.count)
+        report.persistentMismatches = persistent + report.uncheckedMismatches
+        report.transientMismatches = UInt64(report.mismatches.count) - persistent
+    }
+
+    /// Page addresses grouped into ranges that stay within one 2 MiB slot.
+    static func coalesce(_ addresses: [UInt64], pageSize: UInt64) -> [Range<UInt64>] {
+        var ranges: [Range<UInt64>] = []
+        let slot: UInt64 = 2 << 20
+        for address in addresses.sorted() {
+            if let last = ranges.last, last.upperBound == address, address % slot != 0 {
+                ranges[ranges.count - 1] = last.lowerBound..<(address + pageSize)
+            } else {
+                ranges.append(address..<(address + pageSize))
+            }
+        }
+        return ranges
+    }
+
+    // MARK: - VMAs
+
+    /// The walk's VMAs against /proc/PID/maps, in the walked range.
+    private func compareVMAs(walked: [VMA], target: ProcTarget) throws -> [String] {
+        let maps = try ProcessMaps.read(target)
+        let lo = options.start ?? 0
+        let hi = options.end ?? UInt64.max
+        let fromMaps = maps.filter { $0.end > lo && $0.start < hi && $0.kind != .vsyscall }
+        var differences: [String] = []
+        let walkedBounds = Set(walked.map { "\($0.start)-\($0.end)" })
+        let mapsBounds = Set(fromMaps.map { "\($0.start)-\($0.end)" })
+        for m in fromMaps where !walkedBounds.contains("\(m.start)-\(m.end)") {
+            differences.append("maps has \(Hex.address(m.start))-\(Hex.address(m.end)) \(m.pathname); the walk does not")
+        }
+        for v in walked where !mapsBounds.contains("\(v.start)-\(v.end)") {
+            differences.append("the walk has \(Hex.address(v.start))-\(Hex.address(v.end)) \(v.name); maps does not")
+        }
+        return differences
+    }
+}
+
+/// Why verify could not finish.
+public enum VerifyError: Error, CustomStringConvertible {
+    case walkEnded(status: Int32, pid: Int32)
+
+    public var description: String {
+        switch self {
+        case let .walkEnded(status, pid):
+            if status == LinuxErrno.noSuchProcess {
+                return "pid \(pid) exited (or exec'd) during the walk; nothing to verify."
+            }
+            return "the module's walk of pid \(pid) failed with \(LinuxErrno.name(Int64(status)))."
+        }
+    }
+}

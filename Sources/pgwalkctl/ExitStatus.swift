@@ -1,0 +1,107 @@
+import ArgumentParser
+import PgwalkKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The exit codes of pgwalkctl, documented in README.md and `--help`.
+/// Scripts rely on them: change none.
+enum ExitStatus: Int32 {
+    case success = 0
+    /// `verify` found mismatches that persisted after a re-check.
+    case mismatch = 1
+    case usage = 2
+    /// The module is not loaded or debugfs is not mounted.
+    case moduleNotLoaded = 3
+    case permissionDenied = 4
+    case noSuchProcess = 5
+    /// The stream was truncated or corrupt.
+    case badStream = 6
+    /// Any other failure (I/O, a kernel thread, a rejected range).
+    case failure = 7
+
+    static let summary = "0 all pages match, 1 persistent mismatches, 2 usage error, "
+        + "3 module not loaded, 4 permission denied, 5 no such process, "
+        + "6 corrupt or truncated stream, 7 other failure."
+
+    init(for error: Error) {
+        switch error {
+        case let exit as ExitCode:
+            self = exit.rawValue == 0 ? .success : (ExitStatus(rawValue: exit.rawValue) ?? .failure)
+        case is ValidationError, is CleanExit:
+            self = .usage
+        case let module as ModuleError:
+            switch module.kind {
+            case .notLoaded: self = .moduleNotLoaded
+            case .permissionDenied: self = .permissionDenied
+            case .noSuchProcess: self = .noSuchProcess
+            case .invalidRequest, .kernelThread, .io: self = .failure
+            }
+        default:
+            if let classified = ExitStatus.classify(error) {
+                self = classified
+            } else if PgwalkCtl.exitCode(for: error) == .validationFailure {
+                self = .usage
+            } else {
+                self = .failure
+            }
+        }
+    }
+}
+
+/// Writes to the standard streams without Foundation.
+enum FileStream {
+    case standardOutput, standardError
+
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            let fd: Int32 = self == .standardOutput ? 1 : 2
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+}
+
+extension ExitStatus {
+    /// Library errors that map to a documented code.
+    static func classify(_ error: Error) -> ExitStatus? {
+        switch error {
+        case is StreamDecodingError:
+            return .badStream
+        case let verify as VerifyError:
+            if case let .walkEnded(status, _) = verify, status == LinuxErrno.noSuchProcess { return .noSuchProcess }
+            return .failure
+        case let procfs as ProcfsError:
+            switch procfs.reason {
+            case .processGone: return .noSuchProcess
+            case .permissionDenied: return .permissionDenied
+            default: return .failure
+            }
+        case is MismatchesFound:
+            return .mismatch
+        default:
+            return nil
+        }
+    }
+}
+
+/// Thrown by `verify` after printing its report, when mismatches persisted.
+struct MismatchesFound: Error, CustomStringConvertible {
+    var count: UInt64
+    var description: String {
+        "\(count) page(s) differ between the module's walk and /proc/PID/pagemap after a re-check."
+    }
+}
+
+enum Process {
+    static func exit(_ code: Int32) -> Never {
+        Glibc.exit(code)
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import PgwalkKit
+import SystemPackage
+
+/// `pgwalkctl walk`: the page tables of a process, as a readable table in the
+/// spirit of the kernel's ptdump, or as JSON or CSV for scripts.
+struct WalkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "walk",
+        abstract: "Show a process's page tables: one line per run of pages mapped alike.",
+        discussion: """
+            --source kernel (the default) asks the pgwalk module, which walks the page tables \
+            with walk_page_range(); --source pagemap rebuilds them from /proc/PID/maps and \
+            /proc/PID/pagemap (upper levels inferred). --output saves the module's raw stream; \
+            --input reads a saved one instead of asking the module. JSON schema: docs/JSON.md.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv
+    }
+
+    enum Source: String, ExpressibleByArgument, CaseIterable {
+        case kernel, pagemap
+    }
+
+    @Option(name: .long, help: "The process to read (not needed with --input).")
+    var pid: Int32?
+
+    @Option(name: .long, help: "First address (hex with 0x, or decimal).", transform: Address.parse)
+    var start: UInt64?
+
+    @Option(name: .long, help: "End address, exclusive.", transform: Address.parse)
+    var end: UInt64?
+
+    @Option(name: .long, help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: Format = .table
+
+    @Option(name: .long, help: "Where the page tables come from: kernel or pagemap.")
+    var source: Source = .kernel
+
+    @Option(name: .long, help: "Save the module's raw stream to this file (pgwalk format, docs/FORMAT.md).")
+    var output: String?
+
+    @Option(name: .long, help: "Read a saved stream instead of asking the module.")
+    var input: String?
+
+    @Flag(name: .long, help: "Ask the module for its callback trace too (saved with --output).")
+    var trace = false
+
+    func validate() throws {
+        if input == nil && pid == nil {
+            throw ValidationError("Give --pid, or --input with a saved stream.")
+        }
+        if let pid, pid <= 0 {
+            throw ValidationError("--pid must be a positive process id, not \(pid).")
+        }
+        if input != nil && (source == .pagemap || output != nil) {
+            throw ValidationError("--input reads a saved stream: it goes with neither --source pagemap nor --output.")
+        }
+        if source == .pagemap && (output != nil || trace) {
+            throw ValidationError("--output and --trace need --source kernel.")
+        }
+        if let start, let end, start >= end {
+            throw ValidationError("--start must be below --end.")
+        }
+    }
+
+    func run() throws {
+        let out = TextOutput()
+        let renderer: WalkRenderer
+        switch format {
+        case .table: renderer = WalkTableRenderer(output: out)
+        case .json: renderer = WalkJSONRenderer(output: out)
+        case .csv: renderer = WalkCSVRenderer(output: out)
+        }
+        if let input {
+            try renderStream(from: FilePath(input), renderer: renderer)
+        } else if source == .pagemap {
+            try renderPagemap(renderer: renderer)
+        } else {
+            try renderKernel(renderer: renderer)
+        }
+        out.flush()
+    }
+
+    private var pageRange: (start: UInt64?, end: UInt64?) {
+        (start.map { $0 & ~4095 }, end.map { ($0 + 4095) & ~4095 })
+    }
+
+    /// The module's stream, consumed as it arrives (bounded memory).
+    private func renderKernel(renderer: WalkRenderer) throws {
+        let range = pageRange
+        let session = try WalkSession(request: WalkRequest(pid: pid!, start: range.start, end: range.end, trace: trace))
+        defer { try? session.close() }
+        if let output {
+            let copy = try FileDescriptor.open(FilePath(output), .writeOnly,
+                                               options: [.create, .truncate, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            defer { try? copy.close() }
+            let source = RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy)
+            try render(StreamDecoder(source: source), renderer: renderer, kind: .kernel)
+        } else {
+            try render(StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor)),
+                       renderer: renderer, kind: .kernel)
+        }
+    }
+
+    private func renderStream(from path: FilePath, renderer: WalkRenderer) throws {
+        let fd = try FileDescriptor.open(path, .readOnly, options: [.closeOnExec])
+        defer { try? fd.close() }
+        try render(StreamDecoder(source: FileDescriptorByteSource(fd)), renderer: renderer, kind: .snapshot)
+    }
+
+    private func render<S: ByteSource>(_ decoder: StreamDecoder<S>, renderer: WalkRenderer,
+                                       kind: WalkDescription.SourceKind) throws {
+        var driver = StreamCallbackDriver(decoder: decoder)
+        let header = driver.header
+        renderer.begin(WalkDescription(header: header, source: kind))
+        var builder = MappingRowBuilder(pfnVisible: header.flags.contains(.pfnVisible),
+                                        pageShift: header.geometry.pageShift,
+                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
+        let end = try driver.run(ops: &builder)
+        builder.finish()
+        renderer.end(status: end.status)
+    }
+
+    /// Page tables rebuilt from pagemap, walked by the same walker model.
+    private func renderPagemap(renderer: WalkRenderer) throws {
+        let range = pageRange
+        let geometry = PagingGeometry.ofRunningKernel()
+        let tables = try PagemapPageTables.build(pid: pid!, start: range.start ?? 0,
+                                                 end: range.end ?? geometry.userAddressLimit, geometry: geometry)
+        let start = range.start ?? 0
+        let end = range.end ?? geometry.userAddressLimit
+        let report = SystemReport.gather()
+        renderer.begin(WalkDescription(pid: pid!, source: .pagemap, geometry: geometry,
+                                       kernelRelease: report.kernelRelease, pfnVisible: report.pfnsVisible,
+                                       start: start, end: end))
+        var builder = MappingRowBuilder(pfnVisible: report.pfnsVisible, pageShift: geometry.pageShift,
+                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
+        _ = PageWalker(source: tables).walkPageRange(start: start, end: end, ops: &builder)
+        builder.finish()
+        renderer.end(status: 0)
+    }
+}
