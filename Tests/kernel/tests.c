@@ -1705,12 +1705,13 @@ static int sec_unpriv_writer(int out, void *varg)
 }
 
 /*
- * Diagnostic, not a test: an fd opened by uid 65534, a request written by
- * root for root's target. FORMAT.md 2.3 checks the writer's credentials, so
- * this is accepted and the unprivileged opener could read the stream.
+ * An fd opened by uid 65534 and handed to root, which writes a request for
+ * root's target: FORMAT.md 2.3 checks the opener's credentials too, so the
+ * request must fail with EACCES (else the unprivileged opener could read
+ * the stream).
  */
 #include <sys/socket.h>
-static void diag_unpriv_opener(void)
+static int t_unpriv_opener(void)
 {
 	int sv[2], fd = -1, r;
 	pid_t pid;
@@ -1720,7 +1721,7 @@ static void diag_unpriv_opener(void)
 			     .msg_controllen = sizeof(cbuf) };
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
-		return;
+		return failf("socketpair: %s", strerror(errno));
 	pid = fork();
 	if (!pid) {
 		struct cmsghdr *cm;
@@ -1744,12 +1745,14 @@ static void diag_unpriv_opener(void)
 	close(sv[0]);
 	close(sv[1]);
 	if (fd < 0)
-		return;
+		return failf("uid 65534 could not open and pass %s", WALK_PATH);
 	snprintf(req, sizeof(req), "pid=%d", T.pid);
 	r = write_req(fd, req);
-	note("diagnostic: fd opened by uid 65534, root writes a request for root's target: %s",
-	     r ? strerrorname_np(-r) : "accepted (the unprivileged opener can read the stream)");
 	close(fd);
+	if (r != -EACCES)
+		return failf("fd opened by uid 65534, root writes a request for root's target: %s, want EACCES",
+			     r ? strerrorname_np(-r) : "accepted");
+	return 0;
 }
 
 static int t_unpriv(void)
@@ -2015,7 +2018,8 @@ static void phase_main(void)
 	       t_unpriv());
 	report("uid 65534 writing on a root-opened fd: EACCES for a root target",
 	       t_unpriv_writer());
-	diag_unpriv_opener();
+	report("uid 65534 opened, root writes: EACCES for a root target (opener's credentials)",
+	       t_unpriv_opener());
 	report("target killed mid-walk: END -ESRCH, clean stream", t_exit_midwalk("128"));
 	report("info file: every key, consistent with the header and the kernel", t_info(262144));
 	walk_free(&W);

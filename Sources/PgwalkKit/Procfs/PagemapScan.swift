@@ -137,15 +137,21 @@ extension PagemapReader {
                 throw ProcfsError.fromSystemCall(
                     error, operation: "ioctl(PAGEMAP_SCAN)", path: path, perProcess: true)
             }
+            var walked = arg.walk_end
             for region in regions.prefix(Int(count)) {
                 try body(PageRegion(
                     addresses: region.start..<region.end, categories: PageCategories(rawValue: region.categories)))
+                walked = max(walked, region.end)
             }
-            guard arg.walk_end > next else {
+            // Resume after the last region returned, even when walk_end is
+            // smaller: when the vector fills up during the kernel's final
+            // internal pass, walk_end keeps the value of an earlier pass
+            // (seen on 6.18) and resuming there would report pages twice.
+            guard walked > next else {
                 // The kernel always advances; stop rather than spin if not.
                 throw ProcfsError(.systemCall, path: path, operation: "ioctl(PAGEMAP_SCAN) made no progress")
             }
-            next = arg.walk_end
+            next = walked
         }
         try checkTargetAlive(operation: "ioctl(PAGEMAP_SCAN)")
     }

@@ -22,16 +22,23 @@ final class ProcfsHelperProcess {
     private var report: [UInt8] = []
 
     init(mode: String, target: pid_t) throws {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw Errno(rawValue: errno) }
-        reportRead = fds[0]
-        defer { close(fds[1]) }
+        // Close-on-exec, and numbered above the report descriptor, so that
+        // neither end leaks into other children (tests run in parallel) and
+        // dup2 onto descriptor 3 never lands on one of them.
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { throw Errno(rawValue: errno) }
+        let readEnd = fcntl(pipeFDs[0], F_DUPFD_CLOEXEC, 10)
+        let writeEnd = fcntl(pipeFDs[1], F_DUPFD_CLOEXEC, 10)
+        close(pipeFDs[0])
+        close(pipeFDs[1])
+        guard readEnd >= 0, writeEnd >= 0 else { throw Errno(rawValue: errno) }
+        reportRead = readEnd
+        defer { close(writeEnd) }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], Self.reportDescriptor)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, Self.reportDescriptor)
         // Keep the helper's own test output out of ours.
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)

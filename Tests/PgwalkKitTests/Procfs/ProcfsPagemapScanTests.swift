@@ -148,6 +148,30 @@ import Testing
         #expect(runs.map(\.1) == [[.present], [.present], [.present, .pfnZero], [.present, .pfnZero]])
     }
 
+    /// More regions than one ioctl call returns (4096): the reader goes on
+    /// from walk_end and loses nothing.
+    @Test(.enabled(if: kernelHasScan, "PAGEMAP_SCAN needs Linux 6.7+"))
+    func manyRegionsSpanSeveralIoctlCalls() throws {
+        let pages = 3 * PagemapReader.scanRegionCapacity
+        let region = try ProcfsFencedMapping(pages: pages)
+        for page in stride(from: 0, to: pages, by: 2) { region.write(page: page) }
+        let reader = try PagemapReader(.current)
+        let regions = try reader.scanRegions(region.range, returning: [.present])
+        #expect(regions.count == pages)
+        for (index, found) in regions.enumerated() {
+            let expected = PageRegion(
+                addresses: region.address(ofPage: index)..<region.address(ofPage: index + 1),
+                categories: index % 2 == 0 ? [.present] : [])
+            if found != expected {
+                Issue.record("region \(index): \(found), expected \(expected)")
+                break
+            }
+        }
+        let scanned = try populatedPages(reader, region.range, .scan)
+        #expect(scanned.count == pages / 2)
+        #expect(scanned == (try populatedPages(reader, region.range, .plainRead)))
+    }
+
     @Test(.enabled(if: kernelHasScan, "PAGEMAP_SCAN needs Linux 6.7+"))
     func largeSparseRangeScansQuickly() throws {
         let pages = (8 << 30) / ProcfsTestSupport.pageSize

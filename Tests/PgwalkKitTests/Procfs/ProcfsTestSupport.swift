@@ -141,6 +141,7 @@ final class ProcfsTemporaryFile {
         template += Array("pgwalk-procfs-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw Errno(rawValue: errno) }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)  // keep it out of spawned children
         fd = descriptor
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         // Distinct content per page so the file has real data pages.

@@ -1,0 +1,72 @@
+import ArgumentParser
+import PgwalkKit
+import SystemPackage
+
+/// `pgwalkctl conform`: proves the Swift walker model against the kernel.
+///
+/// The module records the kernel's exact callback sequence (its trace
+/// option); the Swift walker, replaying the page tables rebuilt from the
+/// same walk, must produce the identical sequence: order, addresses,
+/// actions, hole depths, stops. Exit 0 when it does, 1 when it does not.
+struct ConformCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conform",
+        abstract: "Replay the kernel's callback trace with the Swift walker model and compare.",
+        discussion: """
+            With --pid, asks the module for a trace walk (save it with --output); with --input, \
+            replays a saved trace. See docs/FORMAT.md section 6.
+            """
+    )
+
+    @Option(name: .long, help: "The process to trace.")
+    var pid: Int32?
+
+    @Option(name: .long, help: "First address (hex with 0x, or decimal).", transform: Address.parse)
+    var start: UInt64?
+
+    @Option(name: .long, help: "End address, exclusive.", transform: Address.parse)
+    var end: UInt64?
+
+    @Option(name: .long, help: "Save the trace stream to this file.")
+    var output: String?
+
+    @Option(name: .long, help: "Replay a saved trace stream instead.")
+    var input: String?
+
+    func validate() throws {
+        if (pid == nil) == (input == nil) {
+            throw ValidationError("Give either --pid or --input.")
+        }
+        if input != nil && output != nil {
+            throw ValidationError("--output saves a live trace; it does not go with --input.")
+        }
+    }
+
+    func run() throws {
+        let report: ConformanceReport
+        if let input {
+            let fd = try FileDescriptor.open(FilePath(input), .readOnly, options: [.closeOnExec])
+            defer { try? fd.close() }
+            report = try ConformanceReplay.run(source: FileDescriptorByteSource(fd))
+        } else {
+            let request = WalkRequest(pid: pid!, start: start.map { $0 & ~4095 },
+                                      end: end.map { ($0 + 4095) & ~4095 }, trace: true)
+            let session = try WalkSession(request: request)
+            defer { try? session.close() }
+            if let output {
+                let copy = try FileDescriptor.open(FilePath(output), .writeOnly,
+                                                   options: [.create, .truncate, .closeOnExec],
+                                                   permissions: [.ownerReadWrite, .groupRead, .otherRead])
+                defer { try? copy.close() }
+                report = try ConformanceReplay.run(
+                    source: RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy))
+            } else {
+                report = try ConformanceReplay.run(source: FileDescriptorByteSource(session.fileDescriptor))
+            }
+        }
+        FileStream.standardOutput.write(report.description + "\n")
+        if !report.passed {
+            throw ExitCode(ExitStatus.mismatch.rawValue)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+#!/bin/bash
+# Integration tests of pgwalkctl in the booted kernel (run by
+# scripts/check-kernel through the VM harness, as root, module loaded).
+# Prints "ok N - name" / "not ok N - name" and ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+ctl=${PGWALKCTL:-.build/release/pgwalkctl}
+target=Tests/kernel/build/pgwalk-target
+work=$(mktemp -d)
+passed=0
+failed=0
+n=0
+
+ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -z "${2:-}" ] || sed 's/^/#   /' "$2" | head -40; }
+
+# check NAME COMMAND...: the command must exit 0.
+check() {
+	local name=$1; shift
+	if "$@" > "$work/out" 2>&1; then ok "$name"; else not_ok "$name (exit $?)" "$work/out"; fi
+}
+
+# check_exit NAME CODE COMMAND...: the command must exit with CODE.
+check_exit() {
+	local name=$1 want=$2; shift 2
+	"$@" > "$work/out" 2>&1
+	local got=$?
+	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $got, want $want)" "$work/out"; fi
+}
+
+start_target() {
+	coproc TARGET { exec "$target" "$@"; }
+	local line
+	while read -r -t 60 line <&"${TARGET[0]}"; do
+		echo "$line" >> "$work/layout"
+		[ "$line" = ready ] && break
+	done
+	tpid=$TARGET_PID
+	thp=$(awk '$1 == "thp" && $2 != "none" { print $2 }' "$work/layout")
+}
+
+stop_target() {
+	kill "$tpid" 2>/dev/null
+	wait "$tpid" 2>/dev/null
+}
+
+reload() {
+	rmmod pgwalk && insmod kmod/pgwalk.ko "$@"
+}
+
+echo "# integration tests: ${PGWALK_PAGING:-?}-level paging, $(uname -r)"
+start_target
+
+check "verify: the test process matches pagemap on every page" "$ctl" verify --pid "$tpid"
+check "verify --freeze: matches, target resumed" "$ctl" verify --pid "$tpid" --freeze
+state=$(awk '{ print $3 }' "/proc/$tpid/stat")
+if [ "$state" != T ]; then ok "target is running again after --freeze (state $state)"; else not_ok "target left stopped after --freeze"; fi
+check "verify --json: result match" bash -c "'$ctl' verify --pid $tpid --json | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(0 if r[\"result\"]==\"match\" and r[\"summary\"][\"pages\"]>0 else 1)'"
+
+"$ctl" walk --pid "$tpid" --format json > "$work/walk.json"
+check "walk --format json: every PFN equals pagemap's" python3 Tests/integration/pfn_check.py "$tpid" "$work/walk.json"
+
+if [ -n "$thp" ]; then
+	check "walk: the THP region is one 2M pmd row" bash -c "'$ctl' walk --pid $tpid --format csv | grep -q ',$thp,0x[0-9a-f]*,512,pmd,present,'"
+	check "walk --source pagemap: the THP region is inferred as a pmd leaf" bash -c "'$ctl' walk --pid $tpid --source pagemap --format csv | grep -q ',$thp,0x[0-9a-f]*,512,pmd,present,'"
+fi
+
+check "conform: the Swift walker replays the kernel's trace exactly" "$ctl" conform --pid "$tpid" --output "$work/trace.pgw"
+check "conform --input: a saved trace replays too" "$ctl" conform --input "$work/trace.pgw"
+
+"$ctl" walk --pid "$tpid" --output "$work/walk.pgw" > "$work/live.txt"
+"$ctl" walk --input "$work/walk.pgw" > "$work/saved.txt"
+check "walk --output then --input: same rows" diff <(tail -n +2 "$work/live.txt") <(tail -n +2 "$work/saved.txt")
+
+check_exit "exit 5: no such process" 5 "$ctl" verify --pid 999999
+check_exit "exit 2: usage error" 2 "$ctl" walk --pid 0
+check_exit "exit 7: kernel thread" 7 "$ctl" walk --pid 2
+if command -v setpriv >/dev/null; then
+	check_exit "exit 4: permission denied for another user's process" 4 \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" walk --pid "$tpid"
+fi
+head -c 100 "$work/walk.pgw" > "$work/truncated.pgw"
+check_exit "exit 6: truncated stream" 6 "$ctl" walk --input "$work/truncated.pgw"
+
+# Small buffer: many chunks; the trace still replays and verify still holds.
+if reload buffer_kib=16; then
+	check "buffer_kib=16: conform across chunk boundaries" "$ctl" conform --pid "$tpid"
+	check "buffer_kib=16: verify" "$ctl" verify --pid "$tpid"
+	reload
+else
+	not_ok "reload with buffer_kib=16"
+fi
+
+stop_target
+
+# A target that exits: walk of a pid that is gone.
+check_exit "exit 3: module not loaded" 3 bash -c "rmmod pgwalk; '$ctl' walk --pid 1; rc=\$?; insmod kmod/pgwalk.ko; exit \$rc"
+
+# Fixtures for the Swift unit tests, recorded from the real module.
+if [ -n "${PGWALK_RECORD_FIXTURES:-}" ]; then
+	fixtures=Tests/PgwalkKitTests/Fixtures
+	start_target
+	mode=${PGWALK_PAGING:-4}level
+	"$ctl" walk --pid "$tpid" --output "$fixtures/target-$mode.pgw" > /dev/null
+	"$ctl" conform --pid "$tpid" --output "$fixtures/target-$mode-trace.pgw" > /dev/null
+	reload buffer_kib=16
+	"$ctl" conform --pid "$tpid" --output "$fixtures/target-$mode-trace-16k.pgw" > /dev/null
+	reload
+	"$ctl" walk --pid "$tpid" --format json > "$fixtures/target-$mode.walk.json"
+	stop_target
+	echo "# recorded fixtures for $mode"
+fi
+
+rm -rf "$work"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

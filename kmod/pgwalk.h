@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pgwalk: internal declarations shared by the module's files.
+ *
+ * Kernel versions and what the module does about them (decided at build
+ * time, never by probing at run time):
+ *
+ *   what                          since   handled by
+ *   ----------------------------  ------  ----------------------------------
+ *   walk_page_range() exported    never   Kbuild greps Module.symvers: link
+ *                                 (mainline) directly if exported, else resolve
+ *                                         through a kprobe at load time
+ *   ptrace_may_access() exported  never   same as walk_page_range()
+ *   ptep_get()                    5.8     used for every PTE read
+ *   pte markers (swapops.h)       6.0     KIND_MARKER, if PTE_MARKER_UFFD_WP
+ *                                         is defined; uffd-wp bit 6.0,
+ *                                         swapin error 6.2, poisoned 6.6,
+ *                                         guard 6.13: each by its #define
+ *   swp_offset_pfn()              6.1     PFN of migration/device/hwpoison
+ *                                         entries; swp_offset() before
+ *                                         (Kbuild: PGWALK_HAVE_SWP_OFFSET_PFN)
+ *   swapin error entry            6.1     its own swap type in 6.1 only:
+ *                                         reported as the 6.2+ marker
+ *   hugetlb_entry under           6.2     nothing to do: hugetlb_entry never
+ *   hugetlb_vma_lock_read()               sleeps and only reads the entry
+ *   pte_offset_map() may fail     6.5     the walker sets ACTION_AGAIN and
+ *                                         calls pmd_entry again: with trace
+ *                                         the stream shows both calls
+ *   mm_walk_ops.walk_lock         6.5,    Kbuild greps pagewalk.h for
+ *                                 6.4.12  walk_lock: PGWALK_HAVE_WALK_LOCK
+ *   huge_ptep_get(mm, addr, ptep) 6.11    Kbuild greps asm-generic/hugetlb.h:
+ *                                         PGWALK_HAVE_HUGE_PTEP_GET_MM
+ *
+ * The kernel's <linux/pagewalk.h> also uses the PGWALK_ prefix for enum
+ * page_walk_lock (PGWALK_RDLOCK, ...); no name here collides with it.
+ */
+#ifndef _PGWALK_H
+#define _PGWALK_H
+
+#include <linux/mutex.h>
+#include <linux/pagewalk.h>
+#include <linux/types.h>
+#include <linux/version.h>
+
+#include "pgwalk_format.h"
+
+#ifndef CONFIG_X86_64
+#error "pgwalk decodes x86-64 page table entries only"
+#endif
+
+#define PGWALK_MODULE_VERSION	"1.0.0"
+
+/* LINUX_VERSION_CODE of the headers, with the patch level capped at 255. */
+#define PGWALK_KERNEL_VERSION	KERNEL_VERSION(LINUX_VERSION_MAJOR,	\
+					       LINUX_VERSION_PATCHLEVEL,	\
+					       LINUX_VERSION_SUBLEVEL)
+
+/* Session buffer bounds, KiB (module parameter buffer_kib). */
+#define PGWALK_BUFFER_KIB_MIN	16
+#define PGWALK_BUFFER_KIB_DEF	256
+#define PGWALK_BUFFER_KIB_MAX	1024
+
+/*
+ * Longest VMA name put in a record. d_path() gives at most PATH_MAX - 1
+ * bytes; escaping a newline as "\012" (as /proc/PID/maps does) may grow it,
+ * and a longer name is cut here so that a VMA record always fits a buffer.
+ */
+#define PGWALK_NAME_MAX		PATH_MAX
+
+/*
+ * Bytes every fill keeps free for the records that must be written whatever
+ * happens: STOP, POST_VMA (post_vma cannot fail), WALK_END and END.
+ */
+#define PGWALK_RESERVE	(sizeof(struct pgwalk_rec_stop) +		\
+			 sizeof(struct pgwalk_rec_post_vma) +		\
+			 sizeof(struct pgwalk_rec_walk_end) +		\
+			 sizeof(struct pgwalk_rec_end))
+
+/* The last reported entry of one level, to suppress repeats on resume. */
+struct pgwalk_last_entry {
+	unsigned long addr;
+	unsigned long next;
+	u64 raw;
+	bool valid;
+};
+
+/* One open file of debugfs pgwalk/walk. */
+struct pgwalk_session {
+	struct mutex lock;		/* serialises read/write on this file */
+
+	/* Set at open. */
+	bool pfn_visible;		/* CAP_SYS_ADMIN in init_user_ns */
+	u32 buffer_size;		/* bytes, from buffer_kib at open */
+
+	/* Set by a successful write. */
+	bool has_request;
+	bool trace;
+	pid_t pid;			/* as written, opener's namespace */
+	struct mm_struct *mm;		/* mmgrab()ed: mm_count only */
+	unsigned long start, end, task_size;
+
+	/* The stream. */
+	u8 *buf;
+	size_t len;			/* bytes in buf */
+	size_t pos;			/* bytes of buf already read */
+	char *path_buf;			/* d_path() scratch, then the name */
+	bool started;			/* header written */
+	bool done;			/* END written */
+	unsigned long resume;		/* next fill starts here */
+	u32 chunks;			/* walk_page_range() calls */
+	u64 stream_bytes;		/* bytes of records + header so far */
+	u64 records;			/* records so far, header excluded */
+
+	/* Walk state, valid during one fill. */
+	bool stopped;			/* a callback found the buffer full */
+	bool progress;			/* a leaf-level record was written */
+	size_t last_rec;		/* offset of the last record, or -1 */
+
+	/* Kept across fills: what was reported, to suppress repeats. */
+	struct pgwalk_last_entry last[PGWALK_LEVEL_PTE];
+	unsigned long last_vma_start, last_vma_end;
+	bool last_vma_valid;
+};
+
+/* A decoded entry: the raw value as reported and the info word. */
+struct pgwalk_entry {
+	u64 raw;
+	u64 info;
+};
+
+/* pgwalk_resolve.c */
+int pgwalk_resolve_symbols(void);
+int pgwalk_walk_page_range(struct mm_struct *mm, unsigned long start,
+			   unsigned long end, const struct mm_walk_ops *ops,
+			   void *private);
+bool pgwalk_ptrace_may_access(struct task_struct *task, unsigned int mode);
+const char *pgwalk_walk_page_range_how(void);
+const char *pgwalk_ptrace_may_access_how(void);
+bool pgwalk_ibt_enforced(void);
+
+/* pgwalk_entry.c */
+void pgwalk_decode_pgd(pgd_t pgd, bool show_pfn, struct pgwalk_entry *e);
+void pgwalk_decode_p4d(p4d_t p4d, bool show_pfn, struct pgwalk_entry *e);
+void pgwalk_decode_pud(pud_t pud, bool show_pfn, struct pgwalk_entry *e);
+void pgwalk_decode_pmd(pmd_t pmd, bool show_pfn, struct pgwalk_entry *e);
+void pgwalk_decode_pte(pte_t pte, bool show_pfn, struct pgwalk_entry *e);
+void pgwalk_decode_huge_pte(pte_t pte, unsigned long hmask, bool show_pfn,
+			    struct pgwalk_entry *e);
+
+/* pgwalk_vma.c */
+u32 pgwalk_vma_flags(const struct vm_area_struct *vma);
+size_t pgwalk_vma_name(struct vm_area_struct *vma, char *path_buf,
+		       char *name, u8 *backing);
+
+/* pgwalk_walk.c */
+void pgwalk_begin_fill(struct pgwalk_session *s);
+void pgwalk_emit_header(struct pgwalk_session *s);
+void pgwalk_emit_end(struct pgwalk_session *s, int status,
+		     unsigned long walked_to);
+int pgwalk_walk_chunk(struct pgwalk_session *s, struct mm_struct *mm);
+
+/* pgwalk_session.c */
+extern const struct file_operations pgwalk_walk_fops;
+extern atomic_t pgwalk_sessions;
+
+/* pgwalk_main.c */
+u32 pgwalk_buffer_bytes(void);
+unsigned int pgwalk_levels(void);
+unsigned int pgwalk_level_shift(int level);
+unsigned int pgwalk_level_ptrs(int level);
+
+#endif /* _PGWALK_H */

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pgwalk: one walk session per open file of debugfs pgwalk/walk.
+ *
+ * write() takes one request (docs/FORMAT.md section 2), checks access the
+ * way /proc/PID/pagemap does and keeps the target's mm with mmgrab() only,
+ * so an idle session pins no memory of the target. read() serves the
+ * stream from a bounded buffer; when it is drained, the next fill takes a
+ * real reference (mmget_not_zero()), walks under mmap_read_lock() until the
+ * buffer is full, and drops both before anything is copied to user space.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/pid.h>
+#include <linux/cred.h>
+#include <linux/ptrace.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+
+#include "pgwalk.h"
+
+atomic_t pgwalk_sessions = ATOMIC_INIT(0);
+
+/* A parsed request, before the target is looked up. */
+struct pgwalk_request {
+	int pid;
+	unsigned long start, end;
+	bool has_pid, has_start, has_end, trace;
+};
+
+/* "Decimal or 0x hex": no sign, no octal, no empty number. */
+static int pgwalk_parse_addr(const char *val, unsigned long *addr)
+{
+	unsigned long long v;
+	int ret;
+
+	if (val[0] == '0' && (val[1] == 'x' || val[1] == 'X')) {
+		if (!isxdigit(val[2]))
+			return -EINVAL;
+		ret = kstrtoull(val + 2, 16, &v);
+	} else {
+		if (!isdigit(val[0]))
+			return -EINVAL;
+		ret = kstrtoull(val, 10, &v);
+	}
+	if (ret)
+		return -EINVAL;
+	if (v & ~PAGE_MASK)
+		return -EINVAL;
+	*addr = v;
+	return 0;
+}
+
+static int pgwalk_parse_token(char *tok, struct pgwalk_request *req)
+{
+	char *val = strchr(tok, '=');
+
+	if (!strcmp(tok, "trace")) {
+		if (req->trace)
+			return -EINVAL;
+		req->trace = true;
+		return 0;
+	}
+	if (!val)
+		return -EINVAL;
+	*val++ = '\0';
+	if (!strcmp(tok, "pid")) {
+		if (req->has_pid || !isdigit(val[0]) ||
+		    kstrtoint(val, 10, &req->pid) || req->pid <= 0)
+			return -EINVAL;
+		req->has_pid = true;
+		return 0;
+	}
+	if (!strcmp(tok, "start")) {
+		if (req->has_start || pgwalk_parse_addr(val, &req->start))
+			return -EINVAL;
+		req->has_start = true;
+		return 0;
+	}
+	if (!strcmp(tok, "end")) {
+		if (req->has_end || pgwalk_parse_addr(val, &req->end))
+			return -EINVAL;
+		req->has_end = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* @buf is NUL terminated; anything malformed is -EINVAL. */
+static int pgwalk_parse(char *buf, size_t len, struct pgwalk_request *req)
+{
+	char *tok;
+	int ret;
+
+	/* A NUL would hide the rest of the request from strsep(). */
+	if (memchr(buf, '\0', len))
+		return -EINVAL;
+	while ((tok = strsep(&buf, " \t\n"))) {
+		if (!*tok)
+			continue;
+		ret = pgwalk_parse_token(tok, req);
+		if (ret)
+			return ret;
+	}
+	if (!req->has_pid)
+		return -EINVAL;
+	if (req->has_end && req->start >= req->end)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * May both the opener and the writer read the target? /proc/PID/pagemap
+ * checks the opener at open(); the target is only known at write(), so
+ * the opener's credentials (file->f_cred) are checked then, and the
+ * writer's too: a privileged process writing a request into a file an
+ * unprivileged one opened must not open a door, nor the other way round.
+ */
+static bool pgwalk_may_read(struct file *file, struct task_struct *task)
+{
+	const struct cred *old;
+	bool ok;
+
+	if (!pgwalk_ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS))
+		return false;
+	old = override_creds(file->f_cred);
+	ok = pgwalk_ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS);
+	revert_creds(old);
+	return ok;
+}
+
+/*
+ * Find the target in the writer's pid namespace and take its mm, checking
+ * access as /proc/PID/pagemap does. On success *mmp holds mm_count only.
+ */
+static int pgwalk_get_target(struct file *file, int nr, struct mm_struct **mmp)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct pid *pid;
+	int ret = 0;
+
+	pid = find_get_pid(nr);
+	task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+	put_pid(pid);
+	if (!task)
+		return -ESRCH;
+
+	if (task->flags & PF_KTHREAD) {
+		ret = -ENXIO;
+		goto out;
+	}
+	if (!pgwalk_may_read(file, task)) {
+		ret = -EACCES;
+		goto out;
+	}
+	/* NULL now means the task has exited (a zombie has no mm). */
+	mm = get_task_mm(task);
+	if (!mm) {
+		ret = -ESRCH;
+		goto out;
+	}
+	/*
+	 * Keep the mm_struct, not the address space: mm_users would keep
+	 * all of the target's memory alive for as long as the file is open.
+	 */
+	mmgrab(mm);
+	mmput(mm);
+	*mmp = mm;
+out:
+	put_task_struct(task);
+	return ret;
+}
+
+static int pgwalk_request(struct file *file, struct pgwalk_session *s,
+			  char *buf, size_t len)
+{
+	struct pgwalk_request req = { };
+	struct mm_struct *mm;
+	unsigned long end;
+	int ret;
+
+	ret = pgwalk_parse(buf, len, &req);
+	if (ret)
+		return ret;
+	ret = pgwalk_get_target(file, req.pid, &mm);
+	if (ret)
+		return ret;
+
+	end = req.has_end ? req.end : mm->task_size;
+	if (req.has_end && end > mm->task_size)
+		ret = -ERANGE;
+	else if (req.start >= end)
+		ret = -EINVAL;
+	if (ret) {
+		mmdrop(mm);
+		return ret;
+	}
+
+	s->mm = mm;
+	s->pid = req.pid;
+	s->trace = req.trace;
+	s->start = req.start;
+	s->end = end;
+	s->task_size = mm->task_size;
+	s->resume = req.start;
+	s->has_request = true;
+	return 0;
+}
+
+static ssize_t pgwalk_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct pgwalk_session *s = file->private_data;
+	char buf[PGWALK_REQUEST_MAX + 1];
+	int ret;
+
+	ret = mutex_lock_killable(&s->lock);
+	if (ret)
+		return ret;
+	if (s->has_request)
+		ret = -EBUSY;
+	else if (count > PGWALK_REQUEST_MAX)
+		ret = -E2BIG;
+	else if (copy_from_user(buf, ubuf, count))
+		ret = -EFAULT;
+	if (!ret) {
+		buf[count] = '\0';
+		ret = pgwalk_request(file, s, buf, count);
+	}
+	mutex_unlock(&s->lock);
+	return ret ? ret : count;
+}
+
+/*
+ * Refill the drained buffer: one walk_page_range() call under the mmap
+ * lock, or the END record once the walk is over or the target is gone.
+ */
+static int pgwalk_fill(struct pgwalk_session *s)
+{
+	struct mm_struct *mm = s->mm;
+	unsigned long from = s->resume;
+	int ret;
+
+	if (!s->buf) {
+		s->buf = kvmalloc(s->buffer_size, GFP_KERNEL);
+		if (!s->buf)
+			return -ENOMEM;
+	}
+	if (!s->path_buf) {
+		s->path_buf = kmalloc(PATH_MAX + PGWALK_NAME_MAX, GFP_KERNEL);
+		if (!s->path_buf)
+			return -ENOMEM;
+	}
+
+	pgwalk_begin_fill(s);
+	if (!s->started) {
+		pgwalk_emit_header(s);
+		s->started = true;
+	}
+
+	/* The target exited: its page tables are gone or going. */
+	if (!mmget_not_zero(mm)) {
+		pgwalk_emit_end(s, -ESRCH, from);
+		return 0;
+	}
+	ret = mmap_read_lock_killable(mm);
+	if (ret) {
+		mmput(mm);
+		return ret;
+	}
+	ret = pgwalk_walk_chunk(s, mm);
+	mmap_read_unlock(mm);
+	mmput(mm);
+
+	if (s->stopped) {
+		if (s->resume > from || s->progress)
+			return 0;
+		/*
+		 * Nothing fitted in a whole buffer. Cannot happen with the
+		 * smallest buffer_kib, but end the stream rather than loop.
+		 */
+		pgwalk_emit_end(s, -ENOBUFS, from);
+		return 0;
+	}
+	if (ret > 0)	/* no callback returns > 0 but to stop */
+		ret = -EPROTO;
+	pgwalk_emit_end(s, ret, ret ? from : s->end);
+	return 0;
+}
+
+static ssize_t pgwalk_read(struct file *file, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct pgwalk_session *s = file->private_data;
+	ssize_t ret;
+	size_t n;
+
+	ret = mutex_lock_killable(&s->lock);
+	if (ret)
+		return ret;
+	if (!s->has_request) {
+		ret = -ENOMSG;
+		goto out;
+	}
+	/* Every fill writes at least one record, or END after a stop. */
+	while (s->pos == s->len && !s->done) {
+		ret = pgwalk_fill(s);
+		if (ret)
+			goto out;
+	}
+	n = min(count, s->len - s->pos);
+	if (copy_to_user(ubuf, s->buf + s->pos, n)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	s->pos += n;
+	ret = n;
+out:
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+static int pgwalk_open(struct inode *inode, struct file *file)
+{
+	struct pgwalk_session *s;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	mutex_init(&s->lock);
+	/* Decided at open, by the opener's credentials, as pagemap does. */
+	s->pfn_visible = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+	s->buffer_size = pgwalk_buffer_bytes();
+	file->private_data = s;
+	atomic_inc(&pgwalk_sessions);
+	return nonseekable_open(inode, file);
+}
+
+static int pgwalk_release(struct inode *inode, struct file *file)
+{
+	struct pgwalk_session *s = file->private_data;
+
+	if (s->mm)
+		mmdrop(s->mm);
+	kvfree(s->buf);
+	kfree(s->path_buf);
+	mutex_destroy(&s->lock);
+	kfree(s);
+	atomic_dec(&pgwalk_sessions);
+	return 0;
+}
+
+const struct file_operations pgwalk_walk_fops = {
+	.owner		= THIS_MODULE,
+	.open		= pgwalk_open,
+	.release	= pgwalk_release,
+	.read		= pgwalk_read,
+	.write		= pgwalk_write,
+};
