@@ -17,7 +17,9 @@ struct WalkCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json, csv
+        /// `none` decodes and builds every row but prints nothing: the
+        /// null sink the benchmarks time.
+        case table, json, csv, none
     }
 
     enum Source: String, ExpressibleByArgument, CaseIterable {
@@ -73,6 +75,7 @@ struct WalkCommand: ParsableCommand {
         case .table: renderer = WalkTableRenderer(output: out)
         case .json: renderer = WalkJSONRenderer(output: out)
         case .csv: renderer = WalkCSVRenderer(output: out)
+        case .none: renderer = NullWalkRenderer()
         }
         if let input {
             try renderStream(from: FilePath(input), renderer: renderer)

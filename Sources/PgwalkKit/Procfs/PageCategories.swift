@@ -12,7 +12,8 @@ public struct PageCategories: OptionSet, Sendable, Hashable, CustomStringConvert
 
     /// PAGE_IS_WPALLOWED: the VMA has userfaultfd async write-protect.
     public static let writeProtectAllowed = PageCategories(rawValue: UInt64(PGWALK_PAGE_IS_WPALLOWED))
-    /// PAGE_IS_WRITTEN: present or swapped and not uffd write-protected.
+    /// PAGE_IS_WRITTEN: not write-protected by userfaultfd. In areas without
+    /// uffd async write-protect that is every page, holes included.
     public static let written = PageCategories(rawValue: UInt64(PGWALK_PAGE_IS_WRITTEN))
     /// PAGE_IS_FILE: a page-cache or shmem page (only computed when asked for
     /// in a mask or the return mask).

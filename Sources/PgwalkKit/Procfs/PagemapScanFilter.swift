@@ -13,8 +13,8 @@ public struct PagemapScanFilter: Sendable, Hashable {
         self.inverted = inverted
     }
 
-    /// Every page inside a VMA, populated or not (ranges outside any VMA are
-    /// never reported).
+    /// Every page inside a VMA, populated or not. Ranges outside any VMA,
+    /// and VM_PFNMAP areas such as [vvar], are never reported.
     public static let everything = PagemapScanFilter()
     /// Pages that are present or swapped.
     public static let populated = PagemapScanFilter(anyOf: [.present, .swapped])

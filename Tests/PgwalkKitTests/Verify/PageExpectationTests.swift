@@ -1,0 +1,123 @@
+import Testing
+@testable import PgwalkKit
+
+/// The rules of docs/VERIFY.md, one by one, on pagemap entries built bit by
+/// bit from Documentation/admin-guide/mm/pagemap.rst.
+@Suite struct PageExpectationTests {
+    // pagemap bits
+    static let present: UInt64 = 1 << 63
+    static let swapped: UInt64 = 1 << 62
+    static let file: UInt64 = 1 << 61
+    static let uffdWP: UInt64 = 1 << 57
+    static let softDirty: UInt64 = 1 << 55
+
+    static let anonVMA = VMA(start: 0x1000, end: 0x10_0000, flags: [.read, .write])
+    let rules = PageExpectation(pfnsVisible: true)
+
+    func page(_ kind: EntryKind, flags: EntryFlags = [.leaf], payload: UInt64 = 0, swapType: UInt8 = 0,
+              placement: MappingRow.Placement = .level(.pte), vma: VMA = anonVMA) -> PageExpectation.ModulePage {
+        PageExpectation.ModulePage(address: 0x2000, placement: placement, kind: kind, flags: flags,
+                                   swapType: swapType, payload: payload, vma: vma)
+    }
+
+    func fields(_ diffs: [PageExpectation.Difference]) -> [PageExpectation.Field] { diffs.map(\.field) }
+
+    @Test func presentPageWithTheSamePFNMatches() {
+        let e = PagemapEntry(rawValue: Self.present | 0x1234)
+        #expect(rules.compare(page(.present, payload: 0x1234), with: e).isEmpty)
+    }
+
+    @Test func aDifferentPFNIsReported() {
+        let e = PagemapEntry(rawValue: Self.present | 0x1235)
+        #expect(fields(rules.compare(page(.present, payload: 0x1234), with: e)) == [.pfn])
+    }
+
+    @Test func hiddenPFNsAreNotCompared() {
+        let hidden = PageExpectation(pfnsVisible: false)
+        #expect(hidden.compare(page(.present, payload: 0), with: PagemapEntry(rawValue: Self.present)).isEmpty)
+    }
+
+    @Test func presenceMismatchStopsFurtherChecks() {
+        let e = PagemapEntry(rawValue: 0)
+        #expect(fields(rules.compare(page(.present, payload: 5), with: e)) == [.present])
+    }
+
+    @Test func swapEntryTypeAndOffsetComeFromTheFrameField() {
+        // frame = type | offset << 5
+        let e = PagemapEntry(rawValue: Self.swapped | (0x77 << 5) | 1)
+        #expect(rules.compare(page(.swap, payload: 0x77, swapType: 1), with: e).isEmpty)
+        #expect(fields(rules.compare(page(.swap, payload: 0x78, swapType: 1), with: e)) == [.swapOffset])
+        #expect(fields(rules.compare(page(.swap, payload: 0x77, swapType: 2), with: e)) == [.swapType])
+    }
+
+    @Test func hugetlbNonPresentIsNeverSwappedInPagemap() {
+        // pagemap_hugetlb_range() on 6.1 does not set PM_SWAP.
+        let migrating = page(.migration, payload: 9, placement: .hugetlb(pageSize: 2 << 20))
+        #expect(rules.compare(migrating, with: PagemapEntry(rawValue: 0)).isEmpty)
+    }
+
+    @Test func vmSoftDirtyMakesEveryPageSoftDirty() {
+        let vma = VMA(start: 0x1000, end: 0x10_0000, flags: [.read, .write, .softDirty])
+        let none = page(.none, flags: [], vma: vma)
+        #expect(rules.compare(none, with: PagemapEntry(rawValue: Self.softDirty)).isEmpty)
+        #expect(fields(rules.compare(none, with: PagemapEntry(rawValue: 0))) == [.softDirty])
+    }
+
+    @Test func entrySoftDirtyBitIsCompared() {
+        let p = page(.present, flags: [.leaf, .softDirty], payload: 1)
+        #expect(rules.compare(p, with: PagemapEntry(rawValue: Self.present | Self.softDirty | 1)).isEmpty)
+        #expect(fields(rules.compare(p, with: PagemapEntry(rawValue: Self.present | 1))) == [.softDirty])
+    }
+
+    @Test func hugetlbIgnoresTheEntrySoftDirtyBit() {
+        let p = page(.present, flags: [.leaf, .softDirty], payload: 1, placement: .hugetlb(pageSize: 2 << 20),
+                     vma: VMA(start: 0, end: 2 << 20, flags: [.read, .write, .hugetlb], backing: .file))
+        #expect(rules.compare(p, with: PagemapEntry(rawValue: Self.present | Self.file | 1)).isEmpty)
+    }
+
+    @Test func uffdWPMarkerReadsAsUffdWP() {
+        let marker = page(.marker, payload: 1)
+        #expect(rules.compare(marker, with: PagemapEntry(rawValue: Self.swapped | Self.uffdWP | (1 << 5))).isEmpty)
+    }
+
+    @Test func fileBitOfAnonymousAndSharedMemory() {
+        let anon = page(.present, payload: 1)
+        #expect(fields(rules.compare(anon, with: PagemapEntry(rawValue: Self.present | Self.file | 1))) == [.file])
+        let shared = page(.present, payload: 1, vma: VMA(start: 0, end: 0x10_0000, flags: [.read, .shared],
+                                                         backing: .sharedAnonymous))
+        #expect(rules.compare(shared, with: PagemapEntry(rawValue: Self.present | Self.file | 1)).isEmpty)
+        #expect(fields(rules.compare(shared, with: PagemapEntry(rawValue: Self.present | 1))) == [.file])
+    }
+
+    @Test func privateFileMappingNeedsKPageFlags() {
+        let p = page(.present, payload: 1, vma: VMA(start: 0, end: 0x10_0000, flags: [.read], backing: .file))
+        #expect(rules.needsFrameFlags(p))
+        // Either value is accepted without kpageflags...
+        #expect(rules.compare(p, with: PagemapEntry(rawValue: Self.present | 1)).isEmpty)
+        #expect(rules.compare(p, with: PagemapEntry(rawValue: Self.present | Self.file | 1)).isEmpty)
+        // ...and decided by KPF_ANON with it: a COW'd anonymous page has no file bit.
+        #expect(fields(rules.compare(p, with: PagemapEntry(rawValue: Self.present | Self.file | 1),
+                                     frameIsAnonymous: true)) == [.file])
+    }
+
+    @Test func zeroPageHasNoFileBitButTheHugeZeroPageDoes() {
+        let zero = page(.present, flags: [.leaf, .zeroPage], payload: 1)
+        #expect(rules.compare(zero, with: PagemapEntry(rawValue: Self.present | 1)).isEmpty)
+        let hugeZero = page(.present, flags: [.leaf, .zeroPage], payload: 1, placement: .level(.pmd))
+        #expect(rules.compare(hugeZero, with: PagemapEntry(rawValue: Self.present | Self.file | 1)).isEmpty)
+    }
+
+    @Test func vdsoPagesAreNotAnonymousButHeapPagesAre() {
+        let vdso = page(.present, payload: 1, vma: VMA(start: 0, end: 0x2000, flags: [.read, .exec],
+                                                       backing: .special, name: "[vdso]"))
+        #expect(rules.compare(vdso, with: PagemapEntry(rawValue: Self.present | Self.file | 1)).isEmpty)
+        let heap = page(.present, payload: 1, vma: VMA(start: 0, end: 0x2000, backing: .special, name: "[heap]"))
+        #expect(rules.compare(heap, with: PagemapEntry(rawValue: Self.present | 1)).isEmpty)
+    }
+
+    @Test func coalescedRecheckRangesStayWithinA2MiBSlot() {
+        let two: UInt64 = 2 << 20
+        let ranges = Verifier.coalesce([0x1000, 0x2000, 0x3000, two - 0x1000, two, 0x9000], pageSize: 4096)
+        #expect(ranges == [0x1000..<0x4000, 0x9000..<0xa000, (two - 0x1000)..<two, two..<(two + 0x1000)])
+    }
+}
