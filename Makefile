@@ -68,6 +68,11 @@ lint:
 		echo "lint: no checkpatch.pl (install linux-source-* or set CHECKPATCH=)"; exit 1; fi
 	perl $(CHECKPATCH) --strict --no-tree --quiet -f kmod/*.c kmod/*.h
 
+# Re-record the Swift tests' fixtures from the real module, both paging modes.
+fixtures: build
+	PAGING=4 scripts/vm-run Tests/integration/record-fixtures.sh
+	PAGING=5 scripts/vm-run Tests/integration/record-fixtures.sh
+
 clean:
 	$(MAKE) -C kmod KDIR=$(KDIR) clean || true
 	$(MAKE) -C Tests/kernel clean || true

@@ -330,12 +330,6 @@ void sc_madv_free(void)
 	page_range("free", 10, 10, "written lazyfree rewritten");
 	page_range("free", 11, 11, "written lazyfree");
 	page_range("free", 12, 15, "written");
-	if (pfn_visible()) {
-		uint64_t f = kpageflags(PM_PFN(pagemap(0, p + 5 * PAGE)));
-
-		if (f != ~0ULL)
-			fact("lazyfree_swapbacked %d", (int)((f >> KPF_SWAPBACKED) & 1));
-	}
 }
 
 void sc_mlock(void)
@@ -621,6 +615,7 @@ void sc_pfnmap(void)
 		close(fd);
 	}
 	if (!pci_bar(what, sizeof(what), &p) && vma_pfnmap(p)) {
+		fact("io_uring_not_pfnmap %s", strerror(err));
 		region("pfnmap", p, PAGE);
 		fact("source %s", what);
 		page_range("pfnmap", 0, 0, "pfnmap");

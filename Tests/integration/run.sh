@@ -30,6 +30,7 @@ check_exit() {
 }
 
 start_target() {
+	: > "$work/layout"
 	coproc TARGET { exec "$target" "$@"; }
 	local line
 	while read -r -t 60 line <&"${TARGET[0]}"; do
@@ -96,21 +97,6 @@ stop_target
 
 # A target that exits: walk of a pid that is gone.
 check_exit "exit 3: module not loaded" 3 bash -c "rmmod pgwalk; '$ctl' walk --pid 1; rc=\$?; insmod kmod/pgwalk.ko; exit \$rc"
-
-# Fixtures for the Swift unit tests, recorded from the real module.
-if [ -n "${PGWALK_RECORD_FIXTURES:-}" ]; then
-	fixtures=Tests/PgwalkKitTests/Fixtures
-	start_target
-	mode=${PGWALK_PAGING:-4}level
-	"$ctl" walk --pid "$tpid" --output "$fixtures/target-$mode.pgw" > /dev/null
-	"$ctl" conform --pid "$tpid" --output "$fixtures/target-$mode-trace.pgw" > /dev/null
-	reload buffer_kib=16
-	"$ctl" conform --pid "$tpid" --output "$fixtures/target-$mode-trace-16k.pgw" > /dev/null
-	reload
-	"$ctl" walk --pid "$tpid" --format json > "$fixtures/target-$mode.walk.json"
-	stop_target
-	echo "# recorded fixtures for $mode"
-fi
 
 rm -rf "$work"
 echo "$passed passed, $failed failed"
