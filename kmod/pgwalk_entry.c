@@ -47,7 +47,11 @@ static u64 pgwalk_hw_flags(u64 raw)
 		info |= PGWALK_INFO_DIRTY;
 	if (raw & _PAGE_NX)
 		info |= PGWALK_INFO_NOEXEC;
-	if (raw & _PAGE_GLOBAL)
+	/*
+	 * _PAGE_PROTNONE is the _PAGE_GLOBAL bit: only a present entry's
+	 * bit means global (user PTEs are never global in practice).
+	 */
+	if ((raw & _PAGE_GLOBAL) && (raw & _PAGE_PRESENT))
 		info |= PGWALK_INFO_GLOBAL;
 	return info;
 }

@@ -234,7 +234,9 @@ int pgw_parse(const void *vbuf, size_t len, struct pgw_stream *s, char *err,
 				    (unsigned long long)r.a, (unsigned long long)r.b);
 			if (r.vma_flags >> 18)
 				BAD("VMA at %zu: unknown portable flags 0x%x", off, r.vma_flags);
-			if (r.arg8 != PGWALK_BACKING_FILE && (r.e || r.vma_dev))
+			/* backing 3 is shmem's internal file: it has inode and dev too */
+			if (r.arg8 != PGWALK_BACKING_FILE &&
+			    r.arg8 != PGWALK_BACKING_SHARED_ANON && (r.e || r.vma_dev))
 				BAD("VMA at %zu: inode/dev set for backing %u", off, r.arg8);
 			if (memchr(p + 56, 0, nl))
 				BAD("VMA at %zu: NUL inside the name", off);
