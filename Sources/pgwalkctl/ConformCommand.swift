@@ -21,11 +21,7 @@ struct ConformCommand: ParsableCommand {
     @Option(name: .long, help: "The process to trace.")
     var pid: Int32?
 
-    @Option(name: .long, help: "First address (hex with 0x, or decimal).", transform: Address.parse)
-    var start: UInt64?
-
-    @Option(name: .long, help: "End address, exclusive.", transform: Address.parse)
-    var end: UInt64?
+    @OptionGroup var range: RangeOptions
 
     @Option(name: .long, help: "Save the trace stream to this file.")
     var output: String?
@@ -34,6 +30,7 @@ struct ConformCommand: ParsableCommand {
     var input: String?
 
     func validate() throws {
+        try PIDValidation.check(pid)
         if (pid == nil) == (input == nil) {
             throw ValidationError("Give either --pid or --input.")
         }
@@ -49,8 +46,8 @@ struct ConformCommand: ParsableCommand {
             defer { try? fd.close() }
             report = try ConformanceReplay.run(source: FileDescriptorByteSource(fd))
         } else {
-            let request = WalkRequest(pid: pid!, start: start.map { $0 & ~4095 },
-                                      end: end.map { ($0 + 4095) & ~4095 }, trace: true)
+            let pages = range.pageRange()
+            let request = WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: true)
             let session = try WalkSession(request: request)
             defer { try? session.close() }
             if let output {

@@ -1,12 +1,9 @@
 import ArgumentParser
 import PgwalkKit
 
-/// The options every command that reads a process shares: which process,
-/// and which part of its address space.
-struct TargetOptions: ParsableArguments {
-    @Option(name: .long, help: "The process to read.")
-    var pid: Int32
-
+/// The part of an address space a command reads: `--start` and `--end`,
+/// shared by every command that walks.
+struct RangeOptions: ParsableArguments {
     @Option(name: .long, help: "First address (hex with 0x, or decimal); rounded down to a page.",
             transform: Address.parse)
     var start: UInt64?
@@ -16,9 +13,6 @@ struct TargetOptions: ParsableArguments {
     var end: UInt64?
 
     func validate() throws {
-        guard pid > 0 else {
-            throw ValidationError("--pid must be a positive process id, not \(pid).")
-        }
         if let start, let end, start >= end {
             throw ValidationError("--start must be below --end.")
         }
@@ -33,9 +27,31 @@ struct TargetOptions: ParsableArguments {
     }
 }
 
+/// A process and a range of it: what `verify` reads.
+struct TargetOptions: ParsableArguments {
+    @Option(name: .long, help: "The process to read.")
+    var pid: Int32
+
+    @OptionGroup var range: RangeOptions
+
+    func validate() throws {
+        try PIDValidation.check(pid)
+    }
+
+    func pageRange() -> (start: UInt64?, end: UInt64?) { range.pageRange() }
+}
+
+enum PIDValidation {
+    static func check(_ pid: Int32?) throws {
+        if let pid, pid <= 0 {
+            throw ValidationError("--pid must be a positive process id, not \(pid).")
+        }
+    }
+}
+
 enum Address {
     static func parse(_ text: String) throws -> UInt64 {
-        let trimmed = text.replacingUnderscores
+        let trimmed = String(text.filter { $0 != "_" })
         let value: UInt64?
         if trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") {
             value = UInt64(trimmed.dropFirst(2), radix: 16)
@@ -46,11 +62,5 @@ enum Address {
             throw ValidationError("'\(text)' is not an address: use hex with 0x (0x7f0000000000) or decimal.")
         }
         return value
-    }
-}
-
-extension String {
-    fileprivate var replacingUnderscores: String {
-        String(filter { $0 != "_" })
     }
 }

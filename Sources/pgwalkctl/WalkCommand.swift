@@ -29,11 +29,7 @@ struct WalkCommand: ParsableCommand {
     @Option(name: .long, help: "The process to read (not needed with --input).")
     var pid: Int32?
 
-    @Option(name: .long, help: "First address (hex with 0x, or decimal).", transform: Address.parse)
-    var start: UInt64?
-
-    @Option(name: .long, help: "End address, exclusive.", transform: Address.parse)
-    var end: UInt64?
+    @OptionGroup var range: RangeOptions
 
     @Option(name: .long, help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: Format = .table
@@ -54,17 +50,12 @@ struct WalkCommand: ParsableCommand {
         if input == nil && pid == nil {
             throw ValidationError("Give --pid, or --input with a saved stream.")
         }
-        if let pid, pid <= 0 {
-            throw ValidationError("--pid must be a positive process id, not \(pid).")
-        }
+        try PIDValidation.check(pid)
         if input != nil && (source == .pagemap || output != nil) {
             throw ValidationError("--input reads a saved stream: it goes with neither --source pagemap nor --output.")
         }
         if source == .pagemap && (output != nil || trace) {
             throw ValidationError("--output and --trace need --source kernel.")
-        }
-        if let start, let end, start >= end {
-            throw ValidationError("--start must be below --end.")
         }
     }
 
@@ -87,9 +78,7 @@ struct WalkCommand: ParsableCommand {
         out.flush()
     }
 
-    private var pageRange: (start: UInt64?, end: UInt64?) {
-        (start.map { $0 & ~4095 }, end.map { ($0 + 4095) & ~4095 })
-    }
+    private var pageRange: (start: UInt64?, end: UInt64?) { range.pageRange() }
 
     /// The module's stream, consumed as it arrives (bounded memory).
     private func renderKernel(renderer: WalkRenderer) throws {
