@@ -31,8 +31,10 @@ deps:
 kmod:
 	$(MAKE) -C kmod KDIR=$(KDIR)
 
+# pgwalkctl and the scenario program its selftest runs, side by side.
 client:
 	$(SWIFT) build $(SWIFT_FLAGS) --product pgwalkctl
+	$(SWIFT) build $(SWIFT_FLAGS) --product pgwalk-scenario
 
 tests-kernel:
 	$(MAKE) -C Tests/kernel
