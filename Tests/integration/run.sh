@@ -95,6 +95,14 @@ fi
 
 stop_target
 
+# The pagemap reader's own tests on this kernel: 6.1 has no PAGEMAP_SCAN, so
+# they exercise the plain-read path (the host's run covers the ioctl).
+tests_bin=$(ls -d .build/debug/*PackageTests.xctest 2>/dev/null | head -n 1)
+if [ -n "$tests_bin" ]; then
+	check "Procfs unit tests on $(uname -r) (plain pagemap reads)" \
+		"$tests_bin" --testing-library swift-testing --filter Procfs
+fi
+
 # A target that exits: walk of a pid that is gone.
 check_exit "exit 3: module not loaded" 3 bash -c "rmmod pgwalk; '$ctl' walk --pid 1; rc=\$?; insmod kmod/pgwalk.ko; exit \$rc"
 
