@@ -42,7 +42,7 @@ struct ConformCommand: ParsableCommand {
     func run() throws {
         let report: ConformanceReport
         if let input {
-            let fd = try FileDescriptor.open(FilePath(input), .readOnly, options: [.closeOnExec])
+            let fd = try FileAccess.openForReading(input)
             defer { try? fd.close() }
             report = try ConformanceReplay.run(source: FileDescriptorByteSource(fd))
         } else {
@@ -51,9 +51,7 @@ struct ConformCommand: ParsableCommand {
             let session = try WalkSession(request: request)
             defer { try? session.close() }
             if let output {
-                let copy = try FileDescriptor.open(FilePath(output), .writeOnly,
-                                                   options: [.create, .truncate, .closeOnExec],
-                                                   permissions: [.ownerReadWrite, .groupRead, .otherRead])
+                let copy = try FileAccess.openForWriting(output)
                 defer { try? copy.close() }
                 report = try ConformanceReplay.run(
                     source: RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy))

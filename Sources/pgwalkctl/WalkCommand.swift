@@ -86,8 +86,7 @@ struct WalkCommand: ParsableCommand {
         let session = try WalkSession(request: WalkRequest(pid: pid!, start: range.start, end: range.end, trace: trace))
         defer { try? session.close() }
         if let output {
-            let copy = try FileDescriptor.open(FilePath(output), .writeOnly,
-                                               options: [.create, .truncate, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            let copy = try FileAccess.openForWriting(output)
             defer { try? copy.close() }
             let source = RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy)
             try render(StreamDecoder(source: source), renderer: renderer, kind: .kernel)
@@ -98,7 +97,7 @@ struct WalkCommand: ParsableCommand {
     }
 
     private func renderStream(from path: FilePath, renderer: WalkRenderer) throws {
-        let fd = try FileDescriptor.open(path, .readOnly, options: [.closeOnExec])
+        let fd = try FileAccess.openForReading(path.string)
         defer { try? fd.close() }
         try render(StreamDecoder(source: FileDescriptorByteSource(fd)), renderer: renderer, kind: .snapshot)
     }
