@@ -1,5 +1,6 @@
 import ArgumentParser
 import PgwalkKit
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -51,21 +52,14 @@ enum ExitStatus: Int32 {
     }
 }
 
-/// Writes to the standard streams without Foundation.
+/// Writes to the standard streams through swift-system.
 enum FileStream {
     case standardOutput, standardError
 
     func write(_ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            let fd: Int32 = self == .standardOutput ? 1 : 2
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        let fd: FileDescriptor = self == .standardOutput ? .standardOutput : .standardError
+        // A closed pipe (| head) is not worth an error.
+        _ = try? fd.writeAll(text.utf8)
     }
 }
 
