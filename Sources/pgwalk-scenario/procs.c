@@ -99,12 +99,16 @@ void sc_fork_cow(void)
 
 static void ksm_child(void *arg)
 {
-	uint8_t *p = arg;
+	/*
+	 * Rewrite the same bytes so the child gets its own copies (COW).
+	 * volatile: a store of what was just loaded is otherwise dead code,
+	 * and release builds delete it.
+	 */
+	volatile uint8_t *p = arg;
 
-	/* rewrite the same bytes: the child gets its own copies (COW) */
 	for (long i = 0; i < KSM_PAGES; i++)
 		p[i * PAGE] = p[i * PAGE];
-	if (madvise(p, KSM_PAGES * PAGE, MADV_MERGEABLE))
+	if (madvise((void *)p, KSM_PAGES * PAGE, MADV_MERGEABLE))
 		_exit(2);
 }
 

@@ -12,7 +12,7 @@ struct PgwalkCtl: ParsableCommand {
             kernel's own walk_page_range(). Exit codes: \(ExitStatus.summary)
             """,
         version: PgwalkKitVersion.string,
-        subcommands: [WalkCommand.self, VerifyCommand.self, InfoCommand.self, ConformCommand.self]
+        subcommands: [WalkCommand.self, VerifyCommand.self, InfoCommand.self, ConformCommand.self, SelftestCommand.self]
     )
 
     /// Runs the command line and exits with a documented code. Usage errors
@@ -24,6 +24,11 @@ struct PgwalkCtl: ParsableCommand {
             try command.run()
             exit(withError: nil)
         } catch {
+            // A command that has already said what happened and only wants
+            // a status (conform's mismatch) throws a bare ExitCode.
+            if let code = error as? ExitCode {
+                Process.exit(code.rawValue)
+            }
             if ExitStatus.classify(error) == nil && !(error is ModuleError) {
                 switch exitCode(for: error) {
                 case .success:

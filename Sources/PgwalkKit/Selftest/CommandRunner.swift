@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Runs the system tools the selftest set-up needs (modprobe, mkswap,
+/// swapon, swapoff, rmmod). A protocol so that the settings journal can be
+/// tested without touching the machine.
+public protocol CommandRunner: Sendable {
+    /// Runs `arguments` (searched in PATH) and returns its exit status
+    /// (-1 if it could not run or died of a signal) and what it printed.
+    func run(_ arguments: [String]) -> (status: Int32, output: String)
+}
+
+/// posix_spawn with stdin from /dev/null and stdout+stderr captured.
+public struct SpawnedCommandRunner: CommandRunner {
+    public init() {}
+
+    public func run(_ arguments: [String]) -> (status: Int32, output: String) {
+        var pipeFDs: [Int32] = [-1, -1]
+        guard makePipe(&pipeFDs) else { return (-1, "pipe: \(String(cString: strerror(errno)))") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
+        var attributes = ChildSpawnAttributes()
+        defer { attributes.destroy() }
+        var pid: pid_t = 0
+        let status = withCStrings(arguments) { argv in
+            posix_spawnp(&pid, arguments[0], &actions, &attributes.value, argv, environ)
+        }
+        close(pipeFDs[1])
+        defer { close(pipeFDs[0]) }
+        guard status == 0 else {
+            return (-1, "\(arguments[0]): \(String(cString: strerror(status)))")
+        }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(pipeFDs[0], $0.baseAddress, $0.count) }
+            if n > 0 { output += buffer[0..<n]; continue }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        var wstatus: Int32 = 0
+        while waitpid(pid, &wstatus, 0) < 0 && errno == EINTR {}
+        let exited = wstatus & 0x7f == 0
+        let text = String(decoding: output, as: UTF8.self)
+        return (exited ? (wstatus >> 8) & 0xff : -1, text.trimmingTrailingNewlines)
+    }
+}
+
+/// posix_spawn attributes for children of the selftest: the signals the
+/// selftest blocks (to handle them on its watcher thread) are unblocked and
+/// reset to their default action in the child.
+struct ChildSpawnAttributes {
+    var value = posix_spawnattr_t()
+
+    init() {
+        posix_spawnattr_init(&value)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&value, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&value, &defaults)
+        posix_spawnattr_setflags(&value, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    }
+
+    mutating func destroy() { posix_spawnattr_destroy(&value) }
+}
+
+/// Calls `body` with a NULL-terminated argv built from `strings`.
+func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    let pointers = strings.map { strdup($0) } + [nil]
+    defer { for p in pointers { free(p) } }
+    return body(pointers)
+}
+
+extension String {
+    var trimmingTrailingNewlines: String {
+        var s = Substring(self)
+        while let last = s.last, last == "\n" || last == " " || last == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// pipe(2) with both ends close-on-exec, so that no child inherits another's
+/// pipe (a stdin that never reaches EOF would keep a scenario alive).
+func makePipe(_ fds: inout [Int32]) -> Bool {
+    guard pipe(&fds) == 0 else { return false }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return true
+}

@@ -1,0 +1,154 @@
+/// Assertions of the THP and hugetlb scenarios: how a huge page must
+/// appear in the module's view (a PMD leaf, PTEs of a large folio, HUGETLB
+/// records of the right size).
+enum HugePageAssertions {
+    static let pmdSize: UInt64 = 2 << 20
+
+    /// The region must be exactly one pmd ENTRY, a LEAF with action
+    /// CONTINUE, and nothing else (no PTE_RUN); returns it.
+    static func singlePMDLeaf(_ s: ScenarioInspector, _ r: ScenarioLayout.Region) throws(AssertionFailure) -> EntryRecord {
+        let records = try s.records(in: r)
+        guard records.count == 1, case .entry(let leaf) = records[0], leaf.level == .pmd, leaf.entry.isLeaf,
+              leaf.action == .continue, leaf.addr <= r.start, leaf.next >= r.end else {
+            throw s.fail("\(r.name) (\(Hex.short(r.start))-\(Hex.short(r.end))): expected exactly one pmd ENTRY "
+                         + "with LEAF and action CONTINUE, module shows \(ScenarioInspector.describe(records))")
+        }
+        return leaf
+    }
+
+    static func thpPMD(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
+        var s = ScenarioInspector(e)
+        s.assertion = "thp-pmd"
+        let r = try s.region("thp")
+        let leaf = try singlePMDLeaf(s, r)
+        guard leaf.entry.info.kind == .present else {
+            throw s.fail("the pmd leaf: expected PRESENT, module shows \(leaf.entry.info)")
+        }
+        if s.pfnVisible, let pfn = e.layout.numericFact("thp_pfn"), leaf.entry.info.payload != pfn {
+            throw s.fail("the pmd leaf: expected payload thp_pfn \(Hex.short(pfn)), module shows \(Hex.short(leaf.entry.info.payload))")
+        }
+        guard let kb = e.smapsKB(e.layout.pid, r.start, "AnonHugePages") else {
+            throw s.fail("could not read AnonHugePages from /proc/\(e.layout.pid)/smaps after the walk")
+        }
+        guard kb >= 2048 else {
+            throw s.fail("AnonHugePages after the walk: expected 2048 kB (the walk must not split the THP), smaps shows \(kb) kB")
+        }
+        return nil
+    }
+
+    static func thpPTE(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
+        var s = ScenarioInspector(e)
+        s.assertion = "thp-pte"
+        let r = try s.region("thp")
+        for record in try s.records(in: r) {
+            if case .entry(let x) = record, x.level == .pmd, x.entry.isLeaf {
+                throw s.fail("expected no pmd LEAF in the split THP, module shows \(ScenarioInspector.describe(record))")
+            }
+        }
+        var first: UInt64?
+        var kpfChecked = false
+        for i in 0..<r.pageCount {
+            let readOnly = e.layout.words("thp", i).contains("readonly")
+            let info = try s.expectPTE(r, i, has: readOnly ? [] : [.write], lacks: readOnly ? [.write] : [])
+            if s.pfnVisible {
+                if let first, info.payload != first + UInt64(i) {
+                    throw s.failure(r, i, expected: "consecutive PFNs: \(Hex.short(first + UInt64(i)))",
+                                    shows: "PFN \(Hex.short(info.payload))")
+                }
+                if first == nil { first = info.payload }
+                if let flags = s.kpageflags(info.payload) {
+                    kpfChecked = true
+                    guard flags.contains(.thp) else {
+                        throw s.failure(r, i, expected: "kpageflags THP (the folio stays large)", shows: "kpageflags \(flags)")
+                    }
+                }
+            }
+        }
+        return kpfChecked ? nil : "PFNs or kpageflags hidden: folio not checked"
+    }
+
+    static func hugeZero(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
+        var s = ScenarioInspector(e)
+        s.assertion = "huge-zero"
+        let r = try s.region("hzero")
+        let zeroPFN = s.pfnVisible ? e.layout.numericFact("huge_zero_pfn") : nil
+        var at = r.start
+        while at < r.end {
+            let half = ScenarioLayout.Region(name: "hzero[\(Hex.short(at))]", start: at, end: min(at + pmdSize, r.end), perms: r.perms)
+            let leaf = try singlePMDLeaf(s, half)
+            let info = leaf.entry.info
+            guard info.kind == .present, info.flags.contains(.zeroPage), !info.flags.contains(.write) else {
+                throw s.fail("\(half.name): expected PRESENT with ZERO_PAGE without WRITE, module shows \(info)")
+            }
+            if let zeroPFN, info.payload != zeroPFN {
+                throw s.fail("\(half.name): expected payload huge_zero_pfn \(Hex.short(zeroPFN)), module shows \(Hex.short(info.payload))")
+            }
+            at += pmdSize
+        }
+        return nil
+    }
+
+    static func mremapTHP(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
+        var s = ScenarioInspector(e)
+        s.assertion = "mremap-thp"
+        let whole = try s.region("whole")
+        let leaf = try singlePMDLeaf(s, whole)
+        if s.pfnVisible, let pfn = e.layout.pfns["whole"]?[0], leaf.entry.info.payload != pfn {
+            throw s.fail("whole: expected the pmd leaf to keep PFN \(Hex.short(pfn)) (pfn whole 0), module shows \(Hex.short(leaf.entry.info.payload))")
+        }
+        for name in ["half", "half-moved"] {
+            let r = try s.region(name)
+            let start = e.layout.pfns[name]?[0]
+            for i in 0..<r.pageCount {
+                let info = try s.expectPTE(r, i)
+                if s.pfnVisible, let start, info.payload != start + UInt64(i) {
+                    throw s.failure(r, i, expected: "PFN \(Hex.short(start + UInt64(i))) (consecutive from pfn \(name) 0)",
+                                    shows: "PFN \(Hex.short(info.payload))")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// hugetlb-2m and hugetlb-memfd: two 2 MiB HUGETLB records, the first
+    /// present with pagemap's PFN, the second not present.
+    static func hugetlb2M(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
+        var s = ScenarioInspector(e)
+        s.assertion = e.layout.scenario.isEmpty ? "hugetlb-2m" : e.layout.scenario
+        let r = try s.region("huge")
+        let records = try s.records(in: r)
+        let hmask = ~(pmdSize - 1)
+        let huge: [HugetlbRecord] = records.compactMap { if case .hugetlb(let x) = $0 { return x } else { return nil } }
+        guard records.count == 2, huge.count == 2, huge.allSatisfy({ $0.hmask == hmask }) else {
+            throw s.fail("expected exactly two HUGETLB records with hmask \(Hex.short(hmask)) and nothing else, "
+                         + "module shows \(ScenarioInspector.describe(records))")
+        }
+        guard huge[0].info.kind == .present else {
+            throw s.fail("the first (written) huge page: expected PRESENT, module shows \(huge[0].info)")
+        }
+        if s.pfnVisible {
+            let pm = try s.pagemap(r, 0)
+            guard pm.pfn == huge[0].info.payload else {
+                throw s.fail("the first huge page: expected pagemap's PFN \(pm.pfn.map(Hex.short) ?? "not present"), "
+                             + "module shows \(Hex.short(huge[0].info.payload))")
+            }
+        }
+        guard huge[1].info.kind != .present else {
+            throw s.fail("the second (untouched) huge page: expected not present, module shows \(huge[1].info)")
+        }
+        return nil
+    }
+
+    static func hugetlb1G(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
+        var s = ScenarioInspector(e)
+        s.assertion = "hugetlb-1g"
+        let r = try s.region("huge")
+        let records = try s.records(in: r)
+        let hmask = ~((UInt64(1) << 30) - 1)
+        guard records.count == 1, case .hugetlb(let x) = records[0], x.hmask == hmask, x.info.kind == .present else {
+            throw s.fail("expected one PRESENT HUGETLB record with hmask \(Hex.short(hmask)), "
+                         + "module shows \(ScenarioInspector.describe(records))")
+        }
+        return nil
+    }
+}

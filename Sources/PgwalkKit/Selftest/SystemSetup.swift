@@ -1,0 +1,68 @@
+/// Applies what a scenario needs, every change through the
+/// ``SystemSettings`` journal so that it is put back afterwards.
+///
+/// A need that cannot be met is not an error here: the scenario program
+/// checks for itself and prints `skip REASON`; the setup's message is added
+/// to that reason.
+public struct SystemSetup: Sendable {
+    public let settings: SystemSettings
+
+    public init(settings: SystemSettings) { self.settings = settings }
+
+    static let thpDirectory = "/sys/kernel/mm/transparent_hugepage"
+    static let ksmDirectory = "/sys/kernel/mm/ksm"
+    static func hugepages(_ kb: Int) -> String { "/sys/kernel/mm/hugepages/hugepages-\(kb)kB" }
+
+    /// Applies `need`; returns a note on what could not be done, or nil.
+    public func apply(_ need: ScenarioNeed) -> String? {
+        do {
+            switch need {
+            case .swap: try ZramSwap(settings: settings).ensureSwap()
+            case .ksm: try enableKSM()
+            case .hugetlb2M(let count): try reserveHugePages(kb: 2048, free: count)
+            case .hugetlb1G: try reserveHugePages(kb: 1_048_576, free: 1)
+            case .thp(let zeroPage): try enableTHP(zeroPage: zeroPage)
+            case .loopAndExt4: try loadModules(["loop", "ext4"])
+            }
+            return nil
+        } catch {
+            return "setting up \(need) failed: \(error)"
+        }
+    }
+
+    func enableKSM() throws {
+        let dir = Self.ksmDirectory
+        guard settings.exists(dir + "/run") else { return }
+        try settings.set(dir + "/pages_to_scan", to: "1000")
+        try settings.set(dir + "/sleep_millisecs", to: "20")
+        try settings.set(dir + "/run", to: "1")
+    }
+
+    /// Raises nr_hugepages until `free` pages of that size are free.
+    func reserveHugePages(kb: Int, free wanted: Int) throws {
+        let dir = Self.hugepages(kb)
+        guard let total = settings.readInt(dir + "/nr_hugepages"),
+              let free = settings.readInt(dir + "/free_hugepages") else {
+            return // no such page size here: the scenario skips and says how to boot
+        }
+        guard free < wanted else { return }
+        try settings.set(dir + "/nr_hugepages", to: String(total + wanted - free))
+    }
+
+    func enableTHP(zeroPage: Bool) throws {
+        let dir = Self.thpDirectory
+        guard let enabled = settings.read(dir + "/enabled") else { return }
+        if enabled == "never" { try settings.set(dir + "/enabled", to: "madvise") }
+        // With defrag "never" a MADV_HUGEPAGE fault may not find a THP.
+        if settings.read(dir + "/defrag") == "never" { try settings.set(dir + "/defrag", to: "madvise") }
+        if zeroPage { try settings.set(dir + "/use_zero_page", to: "1") }
+    }
+
+    /// modprobe each module that is not loaded; rmmod it afterwards (which
+    /// fails harmlessly while it is in use).
+    func loadModules(_ names: [String]) throws {
+        for name in names where !settings.exists("/sys/module/\(name)") {
+            try settings.run(["modprobe", name], undo: ["rmmod", name])
+        }
+    }
+}
