@@ -40,6 +40,9 @@ struct SelftestCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds a scenario may take to set itself up.")
     var timeout: Double = 120
 
+    @Flag(name: .long, help: ArgumentHelp("Test hook: hold after the first set-up until a signal.", visibility: .private))
+    var holdAfterSetup = false
+
     @Flag(name: .long, help: "List the scenarios and what they need, then exit.")
     var list = false
 
@@ -73,6 +76,7 @@ struct SelftestCommand: ParsableCommand {
                                   + "'swift build -c release --product pgwalk-scenario' or give --scenario-binary PATH.")
         }
         var options = SelftestRunner.Options(binary: binary)
+        options.holdAfterSetup = holdAfterSetup
         options.scenarios = scenario.isEmpty ? ScenarioCatalog.names : scenario
         options.setup = setup ?? (geteuid() == 0)
         options.setupTimeout = timeout

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// `pgwalkctl selftest`: runs each scenario program, walks it with the
 /// module, checks the scenario's assertion on the module's view and
@@ -17,6 +18,10 @@ public struct SelftestRunner {
         /// Seconds a scenario may take to print `ready`.
         public var setupTimeout: Double = 120
         public var paths: ModulePaths = .default
+        /// For the interruption test: once the first scenario's settings
+        /// are applied, say so on stderr and wait for a signal, so that the
+        /// test can interrupt at a known point instead of racing.
+        public var holdAfterSetup = false
 
         public init(binary: String) { self.binary = binary }
     }
@@ -56,6 +61,10 @@ public struct SelftestRunner {
         if options.setup {
             let setup = SystemSetup(settings: settings)
             for need in spec.needs { if let note = setup.apply(need) { setupNotes.append(note) } }
+            if options.holdAfterSetup {
+                _ = try? FileDescriptor.standardError.writeAll("selftest: settings applied, holding\n".utf8)
+                while true { pause() }
+            }
         }
         let process: ScenarioProcess
         do {
