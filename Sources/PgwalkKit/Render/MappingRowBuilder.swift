@@ -41,12 +41,12 @@ public struct MappingRowBuilder: PageWalkOps {
     }
 
     private mutating func add(start: UInt64, end: UInt64, placement: MappingRow.Placement,
-                              info: EntryInfo, firstPayload: UInt64, vma: VMA?) {
+                              info: EntryInfo, firstPayload: UInt64, vmaStart: UInt64?) {
         // Flags that only say what kind of entry this is are not row flags.
         let row = MappingRow(start: start, end: end, placement: placement, kind: info.kind,
                              flags: info.flags.subtracting(.leaf), swapType: info.swapType,
                              payload: firstPayload, payloadStep: step(for: info.kind),
-                             vmaStart: vma?.start)
+                             vmaStart: vmaStart)
         if var current = pending,
            current.end == row.start, current.placement == row.placement, current.kind == row.kind,
            current.flags == row.flags, current.swapType == row.swapType,
@@ -63,11 +63,11 @@ public struct MappingRowBuilder: PageWalkOps {
     /// A leaf covering [addr, next) whose entry maps from `entryStart`:
     /// the payload advances to the clipped start.
     private mutating func addLeaf(_ entry: PageTableEntry, entryStart: UInt64, addr: UInt64, next: UInt64,
-                                  placement: MappingRow.Placement, vma: VMA?) {
+                                  placement: MappingRow.Placement, vmaStart: UInt64?) {
         let info = entry.info
         var first = info.payload
         if step(for: info.kind) == 1 { first &+= (addr &- entryStart) >> UInt64(pageShift) }
-        add(start: addr, end: next, placement: placement, info: info, firstPayload: first, vma: vma)
+        add(start: addr, end: next, placement: placement, info: info, firstPayload: first, vmaStart: vmaStart)
     }
 
     public mutating func pudEntry(_ entry: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
@@ -87,13 +87,21 @@ public struct MappingRowBuilder: PageWalkOps {
             return 0
         }
         addLeaf(entry, entryStart: walk.geometry.entryStart(level, addr), addr: addr, next: next,
-                placement: .level(level), vma: walk.vma)
+                placement: .level(level), vmaStart: walk.vma?.start)
         walk.action = .continue
         return 0
     }
 
     public mutating func pteEntry(_ entry: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        addLeaf(entry, entryStart: addr, addr: addr, next: next, placement: .level(.pte), vma: walk.vma)
+        addLeaf(entry, entryStart: addr, addr: addr, next: next, placement: .level(.pte), vmaStart: walk.vma?.start)
+        return 0
+    }
+
+    /// `count` none PTEs from `addr`: the row `count` pteEntry calls would
+    /// build (none entries merge on their own), in one step.
+    public mutating func pteNoneRun(addr: UInt64, count: Int, walk: inout WalkContext) -> Int32 {
+        add(start: addr, end: addr &+ UInt64(count) << UInt64(pageShift), placement: .level(.pte), info: .none,
+            firstPayload: 0, vmaStart: walk.vma?.start)
         return 0
     }
 
@@ -107,14 +115,14 @@ public struct MappingRowBuilder: PageWalkOps {
         } else {
             return 0
         }
-        add(start: addr, end: next, placement: placement, info: .none, firstPayload: 0, vma: vma)
+        add(start: addr, end: next, placement: placement, info: .none, firstPayload: 0, vmaStart: vma.start)
         return 0
     }
 
     public mutating func hugetlbEntry(_ entry: PageTableEntry, hmask: UInt64, addr: UInt64, next: UInt64,
                                       walk: inout WalkContext) -> Int32 {
         addLeaf(entry, entryStart: addr & hmask, addr: addr, next: next,
-                placement: .hugetlb(pageSize: ~hmask &+ 1), vma: walk.vma)
+                placement: .hugetlb(pageSize: ~hmask &+ 1), vmaStart: walk.vma?.start)
         return 0
     }
 

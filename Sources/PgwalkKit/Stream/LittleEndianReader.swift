@@ -1,5 +1,6 @@
-/// Reads little-endian integers from a byte slice by explicit shifts, never
-/// by reinterpreting memory, so untrusted input cannot misalign or overrun.
+/// Reads little-endian integers from a byte slice. Every read is bounds
+/// checked against the slice and loads unaligned (`loadUnaligned`, then
+/// `littleEndian`), so untrusted input can neither misalign nor overrun.
 struct LittleEndianReader {
     let bytes: ArraySlice<UInt8>
 
@@ -14,16 +15,15 @@ struct LittleEndianReader {
         UInt16(u8(offset)) | UInt16(u8(offset + 1)) << 8
     }
 
-    func u32(_ offset: Int) -> UInt32 {
-        var value: UInt32 = 0
-        for index in (0..<4).reversed() { value = value << 8 | UInt32(u8(offset + index)) }
-        return value
-    }
+    func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: load(offset)) }
 
-    func u64(_ offset: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for index in (0..<8).reversed() { value = value << 8 | UInt64(u8(offset + index)) }
-        return value
+    func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: load(offset)) }
+
+    /// One bounds check and one unaligned load instead of a checked
+    /// subscript per byte (the decoder's hottest path, docs/BENCH.md).
+    private func load<T: FixedWidthInteger>(_ offset: Int) -> T {
+        precondition(offset >= 0 && offset <= bytes.count - MemoryLayout<T>.size, "read past the record")
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
     }
 
     func s32(_ offset: Int) -> Int32 { Int32(bitPattern: u32(offset)) }

@@ -68,17 +68,22 @@ public struct StreamDecoder<Source: ByteSource> {
                 buffer.removeFirst(bufferStart)
                 bufferStart = 0
             }
+            // Read straight into the buffer's tail: no chunk array per read.
             let want = max(readSize, count - available)
-            var chunk = [UInt8](repeating: 0, count: want)
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: want))
             let got: Int
             do {
-                got = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                got = try buffer.withUnsafeMutableBytes {
+                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[old...]))
+                }
             } catch {
+                buffer.removeLast(want)
                 throw StreamDecodingError(offset: offset + UInt64(available), recordIndex: nil,
                                           recordType: nil, reason: .readFailed(String(describing: error)))
             }
+            buffer.removeLast(want - max(0, min(got, want)))
             if got <= 0 { return false }
-            buffer.append(contentsOf: chunk[0..<min(got, want)])
         }
         return true
     }

@@ -68,12 +68,7 @@ public struct StreamCallbackDriver<Source: ByteSource> {
                     addr &+= pageSize
                 }
             case .noneRun(let r):
-                var addr = r.addr
-                let none = PageTableEntry.none(.pte)
-                for _ in 0..<r.count {
-                    _ = ops.pteEntry(none, addr: addr, next: addr &+ pageSize, walk: &walk)
-                    addr &+= pageSize
-                }
+                _ = ops.pteNoneRun(addr: r.addr, count: r.count, walk: &walk)
             case .hole(let r):
                 if r.depth == .noVMA, inVMA, let vma = walk.vma, !(vma.isHugetlb && vma.contains(r.addr)) {
                     leaveVMA()

@@ -1,0 +1,33 @@
+# Shared by bench/run.sh and bench/profile.sh (sourced, in the guest).
+bin=build/bench/bin
+mem_kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+
+# start_workload W: starts workload W in the background, waits for its
+# "ready" line (in /tmp/bench.wl), sets wl_pid. Fails if it cannot run.
+start_workload() {
+	local w=$1
+	rm -f /tmp/bench.wl
+	case "$w" in
+	tiny) sleep 100000 & echo "ready pid=$! start=0 len=0 touched=0 anon_huge_kib=0" > /tmp/bench.wl ;;
+	big)
+		# 4 GiB, if the guest has room for it (and the rest); else skip.
+		if [ "$mem_kib" -lt $((5 * 1024 * 1024 + 512 * 1024)) ]; then
+			echo "skip big: the guest has $mem_kib KiB" >&2
+			return 1
+		fi
+		"$bin/workload" big > /tmp/bench.wl & ;;
+	*) "$bin/workload" "$w" > /tmp/bench.wl & ;;
+	esac
+	wl_pid=$!
+	for _ in $(seq 1 6000); do
+		grep -q '^ready' /tmp/bench.wl 2>/dev/null && return 0
+		kill -0 "$wl_pid" 2>/dev/null || { echo "workload $w died" >&2; return 1; }
+		sleep 0.1
+	done
+	return 1
+}
+
+stop_workload() {
+	kill "$wl_pid" 2>/dev/null || true
+	wait "$wl_pid" 2>/dev/null || true
+}

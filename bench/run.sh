@@ -1,0 +1,74 @@
+#!/bin/bash
+# The benchmark driver, run as root inside the booted kernel (make bench
+# does: scripts/vm-run bench/run.sh). For each workload: start it, then
+# BENCH_RUNS times, interleaved, (a) the raw pagemap reader, (k) the module
+# alone (debugfs read to the end), (b) pgwalkctl walk --format none and
+# (c) pgwalkctl verify, each under runstat (wall time, peak RSS). Writes one
+# line per measurement to $BENCH_RAW; bench/render.py takes medians.
+#
+#   BENCH_RUNS=5 BENCH_WORKLOADS='dense-4k thp ...' PGWALKCTL=.build/release/pgwalkctl
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+. bench/common.sh
+pgwalkctl=${PGWALKCTL:-.build/release/pgwalkctl}
+runs=${BENCH_RUNS:-5}
+raw=${BENCH_RAW:-build/bench/raw.txt}
+workloads=${BENCH_WORKLOADS:-tiny dense-4k thp sparse-spread sparse-runs many-vmas big}
+mkdir -p "$(dirname "$raw")"
+: > "$raw"
+
+emit() { echo "$*" >> "$raw"; echo "$*"; }
+
+emit "guest kernel=$(uname -r) cpus=$(nproc) mem_kib=$mem_kib" \
+	"thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)" \
+	"buffer_size=$(awk '/^buffer_size:/ {print $2}' /sys/kernel/debug/pgwalk/info)" \
+	"cpu=$(awk -F': ' '/^model name/ {gsub(/ /, "_", $2); print $2; exit}' /proc/cpuinfo)"
+
+# Run the measured programs from the guest's tmpfs: loaded over 9p (the
+# project and the host's /opt/swift), every start of pgwalkctl reads its
+# ~30 MB of Swift libraries through 9p again, which took 2 to 20 s under
+# TCG and swamped what is measured. The C helpers are copied too, so that
+# (a) and (b) start alike. LD_LIBRARY_PATH (runstat's, inherited) wins
+# over pgwalkctl's RUNPATH.
+stage=/tmp/bench-bin
+mkdir -p "$stage/lib"
+cp "$bin"/* "$stage/"
+cp "$pgwalkctl" "$stage/pgwalkctl"
+ldd "$pgwalkctl" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | xargs -r cp -t "$stage/lib/"
+bin=$stage
+pgwalkctl=$stage/pgwalkctl
+export LD_LIBRARY_PATH=$stage/lib
+emit "staged $(du -sk "$stage" | cut -f1) KiB in $stage"
+
+# runstat's stderr line, prefixed: "sample W TOOL RUN wall=... maxrss_kib=..."
+measure() {
+	local w=$1 tool=$2 run=$3
+	shift 3
+	local out
+	out=$(RUNSTAT_KEEP_STDOUT=1 "$bin/runstat" "$@" 2>&1 >/tmp/bench.out) || true
+	emit "sample $w $tool $run $out $(tr '\n' ' ' </tmp/bench.out | tr -s ' ' | head -c 300)"
+}
+
+for w in $workloads; do
+	SECONDS=0
+	start_workload "$w" || { emit "skip $w"; continue; }
+	emit "workload $w $(cat /tmp/bench.wl) setup_s=$SECONDS"
+	pid=$wl_pid
+	n=$runs
+	for run in $(seq 1 "$n"); do
+		measure "$w" pagemap "$run" "$bin/pagemap_read" "$pid"
+		measure "$w" module "$run" "$bin/kread" "$pid"
+		measure "$w" walk "$run" "$pgwalkctl" walk --pid "$pid" --format none
+		measure "$w" verify "$run" "$pgwalkctl" verify --pid "$pid"
+	done
+	emit "done $w seconds=$SECONDS"
+	stop_workload
+done
+
+# The kernel memory of a session: 64 sessions open at once on one target.
+sleep 100000 &
+sp=$!
+emit "sessmem $("$bin/sessmem" 64 "$sp")"
+kill "$sp"; wait "$sp" 2>/dev/null || true
+emit "finished"
