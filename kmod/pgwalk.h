@@ -55,10 +55,15 @@
 					       LINUX_VERSION_PATCHLEVEL,	\
 					       LINUX_VERSION_SUBLEVEL)
 
-/* Session buffer bounds, KiB (module parameter buffer_kib). */
+/*
+ * Session buffer bounds, KiB (module parameter buffer_kib). A session must
+ * hold at most 1 MiB of kernel memory: kvmalloc() rounds a buffer above
+ * 512 KiB up to a 1 MiB allocation, which with the path buffer and the
+ * session itself would exceed it.
+ */
 #define PGWALK_BUFFER_KIB_MIN	16
 #define PGWALK_BUFFER_KIB_DEF	256
-#define PGWALK_BUFFER_KIB_MAX	1024
+#define PGWALK_BUFFER_KIB_MAX	512
 
 /*
  * Longest VMA name put in a record. d_path() gives at most PATH_MAX - 1

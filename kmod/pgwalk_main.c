@@ -60,7 +60,7 @@ static const struct kernel_param_ops pgwalk_buffer_kib_ops = {
 
 module_param_cb(buffer_kib, &pgwalk_buffer_kib_ops, &buffer_kib, 0644);
 MODULE_PARM_DESC(buffer_kib,
-		 "Session buffer in KiB, 16..1024 (default 256); read at open");
+		 "Session buffer in KiB, 16..512 (default 256); read at open");
 
 /* Sessions read this at open: a later change affects new sessions only. */
 u32 pgwalk_buffer_bytes(void)
