@@ -561,28 +561,10 @@ static int pci_bar(char *what, size_t wlen, void **where)
 /* VmFlags of the VMA containing addr has "pf" (VM_PFNMAP) */
 static int vma_pfnmap(const void *addr)
 {
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	int in = 0, r = 0;
-	unsigned long a = (unsigned long)(uintptr_t)addr;
+	char flags[512];
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		char *dash = strchr(line, '-'), *sp = strchr(line, ' ');
-
-		if (dash && sp && dash < sp && sscanf(line, "%lx-%lx ", &s, &e) == 2) {
-			in = a >= s && a < e;
-			continue;
-		}
-		if (in && !strncmp(line, "VmFlags:", 8)) {
-			r = strstr(line, " pf") != NULL;
-			break;
-		}
-	}
-	fclose(f);
-	return r;
+	return !smaps_field(addr, "VmFlags", flags, sizeof(flags)) &&
+	       strstr(flags, " pf") != NULL;
 }
 
 void sc_pfnmap(void)

@@ -55,6 +55,7 @@ uint64_t kpageflags(uint64_t pfn);              /* ~0ULL when unreadable */
 #define KPF_ZERO_PAGE 24
 #define KPF_KSM 21
 #define KPF_MLOCKED 33
+int smaps_field(const void *addr, const char *key, char *buf, size_t len);
 long smaps_kb(const void *addr, const char *key); /* VMA containing addr; -1 */
 int read_long(const char *path, long *v);
 int read_str(const char *path, char *buf, size_t len);

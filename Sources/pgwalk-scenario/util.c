@@ -123,12 +123,15 @@ uint64_t kpageflags(uint64_t pfn)
 	return v;
 }
 
-long smaps_kb(const void *addr, const char *key)
+/*
+ * The value of "KEY:" in /proc/self/smaps for the VMA containing addr,
+ * copied (without the key) into buf; 0, or -1 when there is none.
+ */
+int smaps_field(const void *addr, const char *key, char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/self/smaps", "r");
 	char line[512];
-	int in = 0;
-	long kb = -1;
+	int in = 0, r = -1;
 	size_t kl = strlen(key);
 	unsigned long a = (unsigned long)(uintptr_t)addr;
 
@@ -143,12 +146,22 @@ long smaps_kb(const void *addr, const char *key)
 			continue;
 		}
 		if (in && !strncmp(line, key, kl) && line[kl] == ':') {
-			kb = strtol(line + kl + 1, NULL, 10);
+			snprintf(buf, len, "%s", line + kl + 1);
+			r = 0;
 			break;
 		}
 	}
 	fclose(f);
-	return kb;
+	return r;
+}
+
+long smaps_kb(const void *addr, const char *key)
+{
+	char value[512];
+
+	if (smaps_field(addr, key, value, sizeof(value)))
+		return -1;
+	return strtol(value, NULL, 10);
 }
 
 int read_str(const char *path, char *buf, size_t len)

@@ -78,12 +78,10 @@ struct WalkCommand: ParsableCommand {
         out.flush()
     }
 
-    private var pageRange: (start: UInt64?, end: UInt64?) { range.pageRange() }
-
     /// The module's stream, consumed as it arrives (bounded memory).
     private func renderKernel(renderer: WalkRenderer) throws {
-        let range = pageRange
-        let session = try WalkSession(request: WalkRequest(pid: pid!, start: range.start, end: range.end, trace: trace))
+        let pages = range.pageRange()
+        let session = try WalkSession(request: WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: trace))
         defer { try? session.close() }
         if let output {
             let copy = try FileAccess.openForWriting(output)
@@ -117,17 +115,16 @@ struct WalkCommand: ParsableCommand {
 
     /// Page tables rebuilt from pagemap, walked by the same walker model.
     private func renderPagemap(renderer: WalkRenderer) throws {
-        let range = pageRange
         let geometry = PagingGeometry.ofRunningKernel()
-        let tables = try PagemapPageTables.build(pid: pid!, start: range.start ?? 0,
-                                                 end: range.end ?? geometry.userAddressLimit, geometry: geometry)
-        let start = range.start ?? 0
-        let end = range.end ?? geometry.userAddressLimit
-        let report = SystemReport.gather()
+        let pages = range.pageRange()
+        let start = pages.start ?? 0
+        let end = pages.end ?? geometry.userAddressLimit
+        let tables = try PagemapPageTables.build(pid: pid!, start: start, end: end, geometry: geometry)
+        let pfnVisible = SystemReport.pagemapShowsPFNs
         renderer.begin(WalkDescription(pid: pid!, source: .pagemap, geometry: geometry,
-                                       kernelRelease: report.kernelRelease, pfnVisible: report.pfnsVisible,
+                                       kernelRelease: SystemReport.kernelRelease, pfnVisible: pfnVisible,
                                        start: start, end: end))
-        var builder = MappingRowBuilder(pfnVisible: report.pfnsVisible, pageShift: geometry.pageShift,
+        var builder = MappingRowBuilder(pfnVisible: pfnVisible, pageShift: geometry.pageShift,
                                         vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
         _ = PageWalker(source: tables).walkPageRange(start: start, end: end, ops: &builder)
         builder.finish()

@@ -33,6 +33,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "smaps.h"
+
 #define PAGE 4096UL
 #define HPAGE (2UL << 20)
 #define ANON_PAGES 64
@@ -55,30 +57,6 @@ static void on_term(int sig)
 	if (file_path[0])
 		unlink(file_path);
 	_exit(0);
-}
-
-/* AnonHugePages (kB) of the VMA starting at addr, from /proc/self/smaps */
-static long anon_huge_kb(uintptr_t addr)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	int in = 0;
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-
-		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' ')) {
-			in = (s == addr);
-			continue;
-		}
-		if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
 }
 
 int main(int argc, char **argv)
@@ -227,7 +205,7 @@ int main(int argc, char **argv)
 				die("madvise thp");
 			for (size_t i = 0; i < HPAGE; i += PAGE)
 				((volatile uint8_t *)t)[i + 5] = (uint8_t)(i / PAGE + 1);
-			kb = anon_huge_kb((uintptr_t)t);
+			kb = smaps_anon_huge_kb(0, (uintptr_t)t);
 			fprintf(out, "thp 0x%lx %lu %ld\n", (unsigned long)(uintptr_t)t, HPAGE, kb);
 		}
 	}

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "pgw_stream.h"
+#include "smaps.h"
 
 #define WALK_PATH "/sys/kernel/debug/pgwalk/walk"
 #define INFO_PATH "/sys/kernel/debug/pgwalk/info"
@@ -259,33 +260,6 @@ static int read_pagemap(pid_t pid, uint64_t addr, uint64_t n, uint64_t *pm)
 	if (r != (ssize_t)(n * 8))
 		return failf("%s: short read", path);
 	return 0;
-}
-
-/* AnonHugePages of the VMA starting at addr, -1 if not found */
-static long smaps_anon_huge(pid_t pid, uint64_t addr)
-{
-	char path[64], line[512];
-	FILE *f;
-	int in = 0;
-	long kb = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long s, e;
-		char *sp = strchr(line, ' '), *da = strchr(line, '-');
-
-		if (sp && da && da < sp && sscanf(line, "%llx-%llx ", &s, &e) == 2) {
-			in = (s == addr);
-			continue;
-		}
-		if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
 }
 
 static long long vmstat(const char *key)
@@ -882,7 +856,7 @@ static int t_thp_not_split(void)
 		snprintf(why, sizeof(why), "no THP in the target");
 		return 1;
 	}
-	kb0 = smaps_anon_huge(T.pid, T.thp);
+	kb0 = smaps_anon_huge_kb(T.pid, T.thp);
 	if (kb0 != 2048)
 		return failf("AnonHugePages %ld kB after the first walk (target saw 2048)", kb0);
 	if (walk_pid(T.pid, NULL, &w2))
@@ -891,7 +865,7 @@ static int t_thp_not_split(void)
 	walk_free(&w2);
 	if (r)
 		return failf("second walk: %s", why);
-	kb1 = smaps_anon_huge(T.pid, T.thp);
+	kb1 = smaps_anon_huge_kb(T.pid, T.thp);
 	split1 = vmstat("thp_split_pmd");
 	if (kb1 != 2048)
 		return failf("AnonHugePages %ld kB after the second walk", kb1);

@@ -21,12 +21,33 @@ public struct SystemReport: Sendable {
     public var pfnsVisible: Bool
     public var kpageflagsReadable: Bool
 
-    public static func gather(paths: ModulePaths = .default) -> SystemReport {
+    /// `uname -r`.
+    public static var kernelRelease: String {
         var uts = utsname()
         _ = uname(&uts)
-        let release = withUnsafeBytes(of: uts.release) { raw in
+        return withUnsafeBytes(of: uts.release) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
+    }
+
+    /// Whether /proc/PID/pagemap shows this process real PFNs (it needs
+    /// CAP_SYS_ADMIN): our own stack page is present, so its PFN is 0 only
+    /// when PFNs are hidden.
+    static func pagemapShowsPFNs(_ reader: PagemapReader) -> Bool {
+        var probe = 0
+        let address = withUnsafeMutablePointer(to: &probe) { UInt64(UInt(bitPattern: $0)) }
+        guard let entry = try? reader.entry(at: address), let pfn = entry.pfn else { return false }
+        return pfn != 0
+    }
+
+    public static var pagemapShowsPFNs: Bool {
+        guard let reader = try? PagemapReader(.current) else { return false }
+        defer { try? reader.close() }
+        return pagemapShowsPFNs(reader)
+    }
+
+    public static func gather(paths: ModulePaths = .default) -> SystemReport {
+        let release = kernelRelease
         var module: ModuleInfo?
         var problem: String?
         do {
@@ -45,12 +66,7 @@ public struct SystemReport: Sendable {
             case .unsupported(let errno):
                 categories = "unsupported (\(errno))"
             }
-            // Our own stack page is present: its PFN is 0 unless we may see PFNs.
-            var probe = 0
-            let address = withUnsafeMutablePointer(to: &probe) { UInt64(UInt(bitPattern: $0)) }
-            if let entry = try? reader.entry(at: address), let pfn = entry.pfn {
-                pfns = pfn != 0
-            }
+            pfns = pagemapShowsPFNs(reader)
             try? reader.close()
         }
         let kpf = (try? KernelPageFlagsReader()) != nil

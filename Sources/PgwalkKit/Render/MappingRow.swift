@@ -37,6 +37,23 @@ public struct MappingRow: Hashable, Sendable {
 
     public var pageCount: UInt64 { (end - start) >> 12 }
 
+    /// What the payload of the row's first page means, by kind.
+    public enum PayloadField: Hashable, Sendable {
+        case pfn(UInt64)
+        case swap(type: UInt8, offset: UInt64)
+        case marker(UInt64)
+        case none
+    }
+
+    public var payloadField: PayloadField {
+        switch kind {
+        case .present, .migration, .device, .hwpoison: return .pfn(payload)
+        case .swap: return .swap(type: swapType, offset: payload)
+        case .marker: return .marker(payload)
+        case .none, .other: return .none
+        }
+    }
+
     /// The payload of the page at `address` (a PFN, swap offset or markers).
     public func payload(at address: UInt64, pageShift: Int = 12) -> UInt64 {
         payload &+ ((address &- start) >> UInt64(pageShift)) &* payloadStep

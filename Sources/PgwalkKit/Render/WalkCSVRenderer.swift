@@ -21,10 +21,10 @@ public final class WalkCSVRenderer: WalkRenderer {
         let vmaStart = current.map { Hex.short($0.start) } ?? ""
         let vmaEnd = current.map { Hex.short($0.end) } ?? ""
         var pfn = "", swapType = "", swapOffset = ""
-        switch row.kind {
-        case .present, .migration, .device, .hwpoison: pfn = String(row.payload)
-        case .swap: swapType = String(row.swapType); swapOffset = String(row.payload)
-        case .none, .marker, .other: break
+        switch row.payloadField {
+        case .pfn(let value): pfn = String(value)
+        case .swap(let type, let offset): swapType = String(type); swapOffset = String(offset)
+        case .marker, .none: break
         }
         out.write("\(vmaStart),\(vmaEnd),\(Hex.short(row.start)),\(Hex.short(row.end)),\(row.pageCount),"
             + "\(row.placement),\(row.kind),\(row.flags.names.joined(separator: "|")),\(pfn),\(swapType),\(swapOffset)\n")

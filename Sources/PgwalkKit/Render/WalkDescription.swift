@@ -59,8 +59,3 @@ extension EntryFlags {
         return table.compactMap { contains($0.0) ? $0.1 : nil }
     }
 }
-
-extension EntryKind {
-    /// Whether the payload of this kind is a swap offset (pagemap's bits 5-54).
-    var payloadIsSwapOffset: Bool { self == .swap }
-}

@@ -37,15 +37,11 @@ public final class WalkJSONRenderer: WalkRenderer {
         firstRow = false
         var text = "\n{\"start\":\"\(Hex.short(row.start))\",\"end\":\"\(Hex.short(row.end))\",\"pages\":\(row.pageCount)"
         text += ",\"level\":\"\(row.placement)\",\"kind\":\"\(row.kind)\",\"flags\":\(JSON.array(row.flags.names))"
-        switch row.kind {
-        case .present, .migration, .device, .hwpoison:
-            text += ",\"pfn\":\(row.payload)"
-        case .swap:
-            text += ",\"swap_type\":\(row.swapType),\"swap_offset\":\(row.payload)"
-        case .marker:
-            text += ",\"marker\":\(row.payload)"
-        case .none, .other:
-            break
+        switch row.payloadField {
+        case .pfn(let pfn): text += ",\"pfn\":\(pfn)"
+        case .swap(let type, let offset): text += ",\"swap_type\":\(type),\"swap_offset\":\(offset)"
+        case .marker(let bits): text += ",\"marker\":\(bits)"
+        case .none: break
         }
         out.write(text + "}")
     }

@@ -30,15 +30,11 @@ public final class WalkTableRenderer: WalkRenderer {
         var line = "  \(Hex.address(row.start))-\(Hex.address(row.end)) \(size) "
         line += row.placement.description.padded(to: 12) + " " + row.kind.description.padded(to: 9)
         line += Self.flagLetters(row.flags).padded(to: 28)
-        switch row.kind {
-        case .present, .migration, .device, .hwpoison:
-            line += " pfn " + Hex.short(row.payload)
-        case .swap:
-            line += " swap \(row.swapType):" + Hex.short(row.payload)
-        case .marker:
-            line += " marker " + Hex.short(row.payload)
-        case .none, .other:
-            break
+        switch row.payloadField {
+        case .pfn(let pfn): line += " pfn " + Hex.short(pfn)
+        case .swap(let type, let offset): line += " swap \(type):" + Hex.short(offset)
+        case .marker(let bits): line += " marker " + Hex.short(bits)
+        case .none: break
         }
         out.write(line + "\n")
     }

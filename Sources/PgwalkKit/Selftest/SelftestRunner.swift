@@ -37,9 +37,8 @@ public struct SelftestRunner {
 
     /// Runs every selected scenario; `progress` sees each result as it comes.
     public func run(progress: (SelftestReport.Result) -> Void = { _ in }) -> SelftestReport {
-        let report = SystemReport.gather(paths: options.paths)
-        var out = SelftestReport(pagingLevels: PagingGeometry.ofRunningKernel().levels,
-                                 kernelRelease: report.kernelRelease)
+        var out = SelftestReport(pagingLevels: PagingGeometry.ofRunningKernel(paths: options.paths).levels,
+                                 kernelRelease: SystemReport.kernelRelease)
         for name in options.scenarios {
             let began = Clock.now
             var pages: UInt64 = 0

@@ -3,7 +3,6 @@
 final class PageChecker {
     private(set) var report: VerifyReport
     private(set) var walkedVMAs: [VMA] = []
-    private(set) var mismatchedPages: [UInt64] = []
     /// The first error a callback met (callbacks cannot throw).
     private(set) var error: Error?
 
@@ -38,8 +37,6 @@ final class PageChecker {
             }
         }
     }
-
-    func finish() {}
 
     // MARK: Pagemap window
 
@@ -164,7 +161,6 @@ final class PageChecker {
         if report.mismatches.count < limit {
             report.mismatches.append(VerifyReport.Mismatch(address: page.address, vmaStart: page.vma.start,
                                                            differences: differences, persistent: nil))
-            mismatchedPages.append(page.address)
         }
     }
 }

@@ -69,8 +69,6 @@ public struct Verifier {
     private struct Pass {
         var report: VerifyReport
         var walkedVMAs: [VMA]
-        /// Addresses that differed, for the re-check.
-        var mismatchedPages: [UInt64]
     }
 
     private func pass(start: UInt64?, end: UInt64?, pagemap: PagemapReader,
@@ -88,12 +86,11 @@ public struct Verifier {
             vmaStarted: { checker.enter($0) }, emit: { checker.check($0) })
         let end = try driver.run(ops: &builder)
         builder.finish()
-        checker.finish()
         if let error = checker.error { throw error }
         if end.status != 0 {
             throw VerifyError.walkEnded(status: end.status, pid: options.pid)
         }
-        return Pass(report: checker.report, walkedVMAs: checker.walkedVMAs, mismatchedPages: checker.mismatchedPages)
+        return Pass(report: checker.report, walkedVMAs: checker.walkedVMAs)
     }
 
     // MARK: - Re-check
