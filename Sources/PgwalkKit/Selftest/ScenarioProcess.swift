@@ -43,8 +43,16 @@ public final class ScenarioProcess {
         while let entry = p.pointee { env.append(String(cString: entry)); p += 1 }
         env += environment
         var pid: pid_t = 0
-        let status = withCStrings([binary, scenario]) { argv in
-            withCStrings(env) { envp in posix_spawn(&pid, binary, &actions, &attributes.value, argv, envp) }
+        var status: Int32 = 0
+        // ETXTBSY is transient: a file just written (a fresh build, a test's
+        // script) can still be open for writing in a child that another
+        // thread forked meanwhile, until that child execs. Try again briefly.
+        for attempt in 0..<20 {
+            status = withCStrings([binary, scenario]) { argv in
+                withCStrings(env) { envp in posix_spawn(&pid, binary, &actions, &attributes.value, argv, envp) }
+            }
+            guard status == ETXTBSY, attempt < 19 else { break }
+            usleep(25_000)
         }
         close(toChild[0]); close(fromChild[1]); close(errors[1])
         guard status == 0 else {
