@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench/kread PID [FILE]: the module alone. One debugfs session on PID,
- * read to the end with 1 MiB reads and discarded (or saved to FILE).
+ * bench/kread [-t TOKENS] PID [FILE]: the module alone. One debugfs session
+ * on PID (request "pid=PID TOKENS", e.g. -t seq as pgwalkctl asks), read to
+ * the end with 1 MiB reads and discarded (or saved to FILE).
  * Prints "bytes=N seconds=S".
  */
 #define _GNU_SOURCE
@@ -16,17 +17,23 @@ int main(int argc, char **argv)
 	static char buf[1 << 20];
 	unsigned long long bytes = 0;
 	struct timespec t0, t1;
-	char req[64];
+	const char *tokens = "";
+	char req[128];
 	ssize_t got;
 	int fd, out = -1;
 
+	if (argc > 2 && !strcmp(argv[1], "-t")) {
+		tokens = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: kread PID [FILE]\n");
+		fprintf(stderr, "usage: kread [-t TOKENS] PID [FILE]\n");
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	fd = open("/sys/kernel/debug/pgwalk/walk", O_RDWR);
-	snprintf(req, sizeof(req), "pid=%s", argv[1]);
+	snprintf(req, sizeof(req), "pid=%s %s", argv[1], tokens);
 	if (fd < 0 || write(fd, req, strlen(req)) < 0) {
 		perror("pgwalk walk");
 		return 1;

@@ -14,7 +14,7 @@ for w in "$@"; do
 	start_workload "$w" || continue
 	echo "== $w $(cat /tmp/bench.wl)"
 	"$bin/kread" "$wl_pid" "build/bench/streams/$w.pgw"
-	"$bin/kread" "$wl_pid"
+	"$bin/kread" -t seq "$wl_pid" "build/bench/streams/$w-seq.pgw"
 	case " ${PROFILE_PERF:-} " in
 	*" $w "*)
 		for tool in ${PROFILE_TOOLS:-walk verify}; do

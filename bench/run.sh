@@ -2,7 +2,8 @@
 # The benchmark driver, run as root inside the booted kernel (make bench
 # does: scripts/vm-run bench/run.sh). For each workload: start it, then
 # BENCH_RUNS times, interleaved, (a) the raw pagemap reader, (k) the module
-# alone (debugfs read to the end), (b) pgwalkctl walk --format none and
+# alone (debugfs read to the end, with `seq` as pgwalkctl asks, and once
+# more without it), (b) pgwalkctl walk --format none and
 # (c) pgwalkctl verify, each under runstat (wall time, peak RSS). Writes one
 # line per measurement to $BENCH_RAW; bench/render.py takes medians.
 #
@@ -58,7 +59,8 @@ for w in $workloads; do
 	n=$runs
 	for run in $(seq 1 "$n"); do
 		measure "$w" pagemap "$run" "$bin/pagemap_read" "$pid"
-		measure "$w" module "$run" "$bin/kread" "$pid"
+		measure "$w" module "$run" "$bin/kread" -t seq "$pid"
+		measure "$w" module_noseq "$run" "$bin/kread" "$pid"
 		measure "$w" walk "$run" "$pgwalkctl" walk --pid "$pid" --format none
 		measure "$w" verify "$run" "$pgwalkctl" verify --pid "$pid"
 	done

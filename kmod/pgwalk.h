@@ -100,6 +100,7 @@ struct pgwalk_session {
 	/* Set by a successful write. */
 	bool has_request;
 	bool trace;
+	bool seq;			/* PTE_SEQ records requested */
 	pid_t pid;			/* as written, opener's namespace */
 	struct mm_struct *mm;		/* mmgrab()ed: mm_count only */
 	unsigned long start, end, task_size;

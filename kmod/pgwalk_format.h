@@ -34,6 +34,7 @@
 #define PGWALK_HDR_TRACE		(1U << 0) /* trace records present */
 #define PGWALK_HDR_PFN_VISIBLE		(1U << 1) /* opener had CAP_SYS_ADMIN */
 #define PGWALK_HDR_WALK_LOCK		(1U << 2) /* ops had walk_lock (6.5+) */
+#define PGWALK_HDR_SEQ			(1U << 3) /* PTE_SEQ records may appear */
 
 struct pgwalk_level_geometry {
 	__le32 shift;		/* log2 of the bytes one entry maps */
@@ -66,6 +67,7 @@ struct pgwalk_stream_header {
 #define PGWALK_REC_NONE_RUN		0x05
 #define PGWALK_REC_HOLE			0x06
 #define PGWALK_REC_HUGETLB		0x07
+#define PGWALK_REC_PTE_SEQ		0x08	/* only with PGWALK_HDR_SEQ */
 #define PGWALK_REC_END			0x0f
 /* Trace records: only with PGWALK_HDR_TRACE. */
 #define PGWALK_REC_WALK_BEGIN		0x10
@@ -192,6 +194,20 @@ struct pgwalk_rec_pte_run {
 	struct pgwalk_rec_hdr hdr;
 	__le64 addr;
 	/* followed by arg16 x struct pgwalk_pte */
+};
+
+/*
+ * arg8 = PGWALK_LEVEL_PTE, arg16 = count of consecutive pte_entry calls
+ * whose entries advance uniformly: element i is
+ * { raw + i * raw_step, info + i * info_step }.
+ */
+struct pgwalk_rec_pte_seq {
+	struct pgwalk_rec_hdr hdr;
+	__le64 addr;
+	__le64 raw;
+	__le64 info;
+	__le64 raw_step;
+	__le64 info_step;
 };
 
 /* arg8 = PGWALK_LEVEL_PTE, arg16 = count of consecutive pte_none calls. */

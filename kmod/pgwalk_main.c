@@ -127,6 +127,7 @@ static int pgwalk_info_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "module_version: %s\n", PGWALK_MODULE_VERSION);
 	seq_printf(m, "format_version: %d\n", PGWALK_FORMAT_VERSION);
+	seq_puts(m, "request_tokens: pid start end trace seq\n");
 	seq_printf(m, "kernel_release: %s\n", init_utsname()->release);
 	seq_printf(m, "kernel_version: %d.%d.%d\n", LINUX_VERSION_MAJOR,
 		   LINUX_VERSION_PATCHLEVEL, LINUX_VERSION_SUBLEVEL);

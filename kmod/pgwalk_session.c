@@ -35,7 +35,7 @@ atomic_t pgwalk_sessions = ATOMIC_INIT(0);
 struct pgwalk_request {
 	int pid;
 	unsigned long start, end;
-	bool has_pid, has_start, has_end, trace;
+	bool has_pid, has_start, has_end, trace, seq;
 };
 
 /* "Decimal or 0x hex": no sign, no octal, no empty number. */
@@ -69,6 +69,12 @@ static int pgwalk_parse_token(char *tok, struct pgwalk_request *req)
 		if (req->trace)
 			return -EINVAL;
 		req->trace = true;
+		return 0;
+	}
+	if (!strcmp(tok, "seq")) {
+		if (req->seq)
+			return -EINVAL;
+		req->seq = true;
 		return 0;
 	}
 	if (!val)
@@ -210,6 +216,7 @@ static int pgwalk_request(struct file *file, struct pgwalk_session *s,
 	s->mm = mm;
 	s->pid = req.pid;
 	s->trace = req.trace;
+	s->seq = req.seq;
 	s->start = req.start;
 	s->end = end;
 	s->task_size = mm->task_size;

@@ -243,6 +243,126 @@ static int pgwalk_pmd_entry(pmd_t *pmd, unsigned long addr,
 			    &e, table ? ACTION_SUBTREE : ACTION_CONTINUE, extra);
 }
 
+/*
+ * The last record if it has @type (PTE_RUN, NONE_RUN or PTE_SEQ, which all
+ * start with a header and an addr) and its pages end at @addr in the same
+ * PTE table, so that the entry at @addr may extend it.
+ */
+static struct pgwalk_rec_pte_run *pgwalk_last_run(struct pgwalk_session *s,
+						  u8 type, unsigned long addr)
+{
+	struct pgwalk_rec_pte_run *run = pgwalk_last(s, type);
+
+	if (!run || !(addr & ~PMD_MASK))
+		return NULL;
+	if (le64_to_cpu(run->addr) +
+	    le16_to_cpu(run->hdr.arg16) * PAGE_SIZE != addr)
+		return NULL;
+	return run;
+}
+
+/*
+ * The steps of a uniform run from @a to @b: the same entry again, or the
+ * next page frame with every other bit the same (x86: the PFN field starts
+ * at bit PAGE_SHIFT of the raw value, and at the payload of the info word).
+ * Fresh anonymous memory and page cache are mostly such runs.
+ */
+static bool pgwalk_seq_steps(u64 a_raw, u64 a_info, u64 b_raw, u64 b_info,
+			     u64 *raw_step, u64 *info_step)
+{
+	u64 dr = b_raw - a_raw, di = b_info - a_info;
+
+	if ((dr || di) && (dr != PAGE_SIZE ||
+			   di != 1ULL << PGWALK_INFO_PAYLOAD_SHIFT))
+		return false;
+	*raw_step = dr;
+	*info_step = di;
+	return true;
+}
+
+/*
+ * With seq: extend the last PTE_SEQ with @e, or turn the last two elements
+ * of the last PTE_RUN and @e into a new PTE_SEQ of three (48 bytes where
+ * the three elements would take 48, or 64 with the header of a run they
+ * would be all of). Returns false when @e is not the next step of either:
+ * it then goes into a PTE_RUN.
+ */
+static bool pgwalk_seq_extend(struct pgwalk_session *s, unsigned long addr,
+			      const struct pgwalk_entry *e)
+{
+	struct pgwalk_rec_pte_seq *seq;
+	struct pgwalk_rec_pte_run *run;
+	struct pgwalk_pte *elem;
+	u64 raw, info, raw_step, info_step;
+	u32 n;
+
+	seq = (struct pgwalk_rec_pte_seq *)pgwalk_last_run(s, PGWALK_REC_PTE_SEQ,
+							   addr);
+	if (seq) {
+		n = le16_to_cpu(seq->hdr.arg16);
+		if (e->raw != le64_to_cpu(seq->raw) + n * le64_to_cpu(seq->raw_step) ||
+		    e->info != le64_to_cpu(seq->info) + n * le64_to_cpu(seq->info_step))
+			return false;
+		le16_add_cpu(&seq->hdr.arg16, 1);
+		return true;
+	}
+
+	run = pgwalk_last_run(s, PGWALK_REC_PTE_RUN, addr);
+	n = run ? le16_to_cpu(run->hdr.arg16) : 0;
+	if (n < 2)
+		return false;
+	elem = (struct pgwalk_pte *)(run + 1) + n - 2;
+	raw = le64_to_cpu(elem[0].raw);
+	info = le64_to_cpu(elem[0].info);
+	if (!pgwalk_seq_steps(raw, info, le64_to_cpu(elem[1].raw),
+			      le64_to_cpu(elem[1].info), &raw_step, &info_step) ||
+	    e->raw != raw + 2 * raw_step || e->info != info + 2 * info_step)
+		return false;
+	/* The record grows by at most 48 - 2 * 16 bytes. */
+	if (!pgwalk_room(s, sizeof(*seq) - 2 * sizeof(*elem)))
+		return false;
+
+	/* Take the two elements out of the run (the whole run if that is all). */
+	if (n == 2) {
+		s->len = s->last_rec;
+		s->stream_bytes -= sizeof(*run) + 2 * sizeof(*elem);
+		s->records--;
+	} else {
+		run->hdr.len = cpu_to_le32(le32_to_cpu(run->hdr.len) -
+					   2 * sizeof(*elem));
+		run->hdr.arg16 = cpu_to_le16(n - 2);
+		s->len -= 2 * sizeof(*elem);
+		s->stream_bytes -= 2 * sizeof(*elem);
+	}
+	seq = pgwalk_emit(s, PGWALK_REC_PTE_SEQ, PGWALK_LEVEL_PTE, 3,
+			  sizeof(*seq));
+	seq->addr = cpu_to_le64(addr - 2 * PAGE_SIZE);
+	seq->raw = cpu_to_le64(raw);
+	seq->info = cpu_to_le64(info);
+	seq->raw_step = cpu_to_le64(raw_step);
+	seq->info_step = cpu_to_le64(info_step);
+	return true;
+}
+
+static int pgwalk_none_pte(struct pgwalk_session *s, unsigned long addr)
+{
+	struct pgwalk_rec_none_run *run;
+
+	run = (struct pgwalk_rec_none_run *)pgwalk_last_run(s, PGWALK_REC_NONE_RUN,
+							    addr);
+	if (run) {
+		le16_add_cpu(&run->hdr.arg16, 1);
+	} else {
+		if (!pgwalk_room(s, sizeof(*run)))
+			return pgwalk_stop(s, PGWALK_CB_PTE_ENTRY, addr);
+		run = pgwalk_emit(s, PGWALK_REC_NONE_RUN, PGWALK_LEVEL_PTE, 1,
+				  sizeof(*run));
+		run->addr = cpu_to_le64(addr);
+	}
+	s->progress = true;
+	return 0;
+}
+
 /* Under the PTE spinlock. */
 static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 			    unsigned long next, struct mm_walk *walk)
@@ -252,46 +372,30 @@ static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 	struct pgwalk_rec_pte_run *run;
 	struct pgwalk_pte *elem;
 	struct pgwalk_entry e;
-	u8 type;
 
 	if (s->stopped)
 		return 1;
-	type = pte_none(val) && !pte_val(val) ? PGWALK_REC_NONE_RUN :
-						 PGWALK_REC_PTE_RUN;
+	if (pte_none(val) && !pte_val(val))
+		return pgwalk_none_pte(s, addr);
 
-	/* Extend the last run if this entry follows it in the same table. */
-	run = pgwalk_last(s, type);
-	if (run && !(addr & ~PMD_MASK))
-		run = NULL;
-	if (run && le64_to_cpu(run->addr) +
-		   le16_to_cpu(run->hdr.arg16) * PAGE_SIZE != addr)
-		run = NULL;
-
-	if (type == PGWALK_REC_NONE_RUN) {
-		if (run) {
-			le16_add_cpu(&run->hdr.arg16, 1);
-		} else {
-			if (!pgwalk_room(s, sizeof(struct pgwalk_rec_none_run)))
-				return pgwalk_stop(s, PGWALK_CB_PTE_ENTRY, addr);
-			run = pgwalk_emit(s, type, PGWALK_LEVEL_PTE, 1,
-					  sizeof(struct pgwalk_rec_none_run));
-			run->addr = cpu_to_le64(addr);
-		}
+	pgwalk_decode_pte(val, s->pfn_visible, &e);
+	if (s->seq && pgwalk_seq_extend(s, addr, &e)) {
 		s->progress = true;
 		return 0;
 	}
 
+	/* Extend the last run if this entry follows it in the same table. */
+	run = pgwalk_last_run(s, PGWALK_REC_PTE_RUN, addr);
 	if (!pgwalk_room(s, sizeof(*elem) + (run ? 0 : sizeof(*run))))
 		return pgwalk_stop(s, PGWALK_CB_PTE_ENTRY, addr);
 	if (run) {
 		elem = pgwalk_grow(s, &run->hdr, sizeof(*elem));
 	} else {
-		run = pgwalk_emit(s, type, PGWALK_LEVEL_PTE, 1,
+		run = pgwalk_emit(s, PGWALK_REC_PTE_RUN, PGWALK_LEVEL_PTE, 1,
 				  sizeof(*run) + sizeof(*elem));
 		run->addr = cpu_to_le64(addr);
 		elem = (struct pgwalk_pte *)(run + 1);
 	}
-	pgwalk_decode_pte(val, s->pfn_visible, &e);
 	elem->raw = cpu_to_le64(e.raw);
 	elem->info = cpu_to_le64(e.info);
 	s->progress = true;
@@ -530,6 +634,8 @@ void pgwalk_emit_header(struct pgwalk_session *s)
 	h->header_len = cpu_to_le16(sizeof(*h));
 	if (s->trace)
 		flags |= PGWALK_HDR_TRACE;
+	if (s->seq)
+		flags |= PGWALK_HDR_SEQ;
 	if (s->pfn_visible)
 		flags |= PGWALK_HDR_PFN_VISIBLE;
 #ifdef PGWALK_HAVE_WALK_LOCK

@@ -23,6 +23,8 @@ struct ConformCommand: ParsableCommand {
 
     @OptionGroup var range: RangeOptions
 
+    @OptionGroup var stream: StreamOptions
+
     @Option(name: .long, help: "Save the trace stream to this file.")
     var output: String?
 
@@ -47,7 +49,7 @@ struct ConformCommand: ParsableCommand {
             report = try ConformanceReplay.run(source: FileDescriptorByteSource(fd))
         } else {
             let pages = range.pageRange()
-            let request = WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: true)
+            let request = WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: true, seq: stream.seq)
             let session = try WalkSession(request: request)
             defer { try? session.close() }
             if let output {

@@ -46,6 +46,8 @@ struct WalkCommand: ParsableCommand {
     @Flag(name: .long, help: "Ask the module for its callback trace too (saved with --output).")
     var trace = false
 
+    @OptionGroup var stream: StreamOptions
+
     func validate() throws {
         if input == nil && pid == nil {
             throw ValidationError("Give --pid, or --input with a saved stream.")
@@ -81,7 +83,7 @@ struct WalkCommand: ParsableCommand {
     /// The module's stream, consumed as it arrives (bounded memory).
     private func renderKernel(renderer: WalkRenderer) throws {
         let pages = range.pageRange()
-        let session = try WalkSession(request: WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: trace))
+        let session = try WalkSession(request: WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq))
         defer { try? session.close() }
         if let output {
             let copy = try FileAccess.openForWriting(output)

@@ -22,15 +22,20 @@ stop_target() {
 	wait "$tpid" 2>/dev/null || true
 }
 
+# Each stream with and without seq, from the same target holding still:
+# the unit tests check that the PTE_SEQ records expand to the others' calls.
 start_target
-"$ctl" walk --pid "$tpid" --output "$fixtures/target-$mode.pgw" --format none
-"$ctl" conform --pid "$tpid" --output "$fixtures/target-$mode-trace.pgw"
+"$ctl" walk --pid "$tpid" --no-seq --output "$fixtures/target-$mode.pgw" --format none
+"$ctl" walk --pid "$tpid" --seq --output "$fixtures/target-$mode-seq.pgw" --format none
+"$ctl" conform --pid "$tpid" --no-seq --output "$fixtures/target-$mode-trace.pgw"
+"$ctl" conform --pid "$tpid" --seq --output "$fixtures/target-$mode-trace-seq.pgw"
 stop_target
 
 # A trace that spans several chunks: 8 MiB more of 4K pages, 16 KiB buffer.
 start_target --big 8
 rmmod pgwalk
 insmod kmod/pgwalk.ko buffer_kib=16
-"$ctl" conform --pid "$tpid" --output "$fixtures/big-$mode-trace-16k.pgw"
+"$ctl" conform --pid "$tpid" --no-seq --output "$fixtures/big-$mode-trace-16k.pgw"
+"$ctl" conform --pid "$tpid" --seq --output "$fixtures/big-$mode-trace-seq-16k.pgw"
 stop_target
 ls -l "$fixtures"/*"$mode"*.pgw

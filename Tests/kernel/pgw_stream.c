@@ -33,6 +33,7 @@ const char *pgw_type_name(unsigned type)
 	case PGWALK_REC_VMA: return "VMA";
 	case PGWALK_REC_ENTRY: return "ENTRY";
 	case PGWALK_REC_PTE_RUN: return "PTE_RUN";
+	case PGWALK_REC_PTE_SEQ: return "PTE_SEQ";
 	case PGWALK_REC_NONE_RUN: return "NONE_RUN";
 	case PGWALK_REC_HOLE: return "HOLE";
 	case PGWALK_REC_HUGETLB: return "HUGETLB";
@@ -86,6 +87,29 @@ static int check_info(const struct pgw_stream *s, uint64_t info, char *err,
 			    what, (unsigned long long)addr,
 			    (unsigned long long)info);
 	return 0;
+}
+
+void pgw_pte_elem(const struct pgw_rec *r, unsigned k, uint64_t *raw,
+		  uint64_t *info)
+{
+	if (r->type == PGWALK_REC_PTE_SEQ) {
+		/* 5.10: u64 arithmetic, exactly as a PTE_RUN element would hold */
+		*raw = r->c + k * r->e;
+		*info = r->d + k * r->f;
+		return;
+	}
+	*raw = le64(r->p + 16 + 16 * k);
+	*info = le64(r->p + 24 + 16 * k);
+}
+
+/*
+ * Does base + k * step leave u64 for some k < n? The format's arithmetic
+ * is modular, but a wrapped PTE_SEQ would describe entries no page table
+ * holds in a row (and could reach raw 0): a corrupt record.
+ */
+static int seq_wraps(uint64_t base, uint64_t step, uint64_t n)
+{
+	return step && n > 1 && (UINT64_MAX - base) / step < n - 1;
 }
 
 int pgw_parse(const void *vbuf, size_t len, struct pgw_stream *s, char *err,
@@ -212,6 +236,9 @@ int pgw_parse(const void *vbuf, size_t len, struct pgw_stream *s, char *err,
 
 		if (r.type >= 0x10 && r.type <= 0x14 && !(s->flags & PGWALK_HDR_TRACE))
 			BAD("trace record %s at %zu without TRACE flag", pgw_type_name(r.type), off);
+		/* 5.10: only a request with seq may get PTE_SEQ */
+		if (r.type == PGWALK_REC_PTE_SEQ && !(s->flags & PGWALK_HDR_SEQ))
+			BAD("PTE_SEQ at %zu without SEQ flag", off);
 		switch (r.type) {
 		case PGWALK_REC_VMA: {
 			size_t nl = r.arg16;
@@ -299,11 +326,14 @@ int pgw_parse(const void *vbuf, size_t len, struct pgw_stream *s, char *err,
 			break;
 		}
 		case PGWALK_REC_PTE_RUN:
+		case PGWALK_REC_PTE_SEQ:
 		case PGWALK_REC_NONE_RUN: {
 			uint64_t n = r.arg16, last;
 
 			if (r.type == PGWALK_REC_PTE_RUN)
 				NEED(16 + 16 * n);
+			else if (r.type == PGWALK_REC_PTE_SEQ)
+				NEED(48);
 			else
 				NEED(16);
 			r.a = le64(p + 8);
@@ -324,17 +354,30 @@ int pgw_parse(const void *vbuf, size_t len, struct pgw_stream *s, char *err,
 				BAD("%s at %zu: addr 0x%llx below the previous coverage 0x%llx",
 				    pgw_type_name(r.type), off, (unsigned long long)r.a,
 				    (unsigned long long)cov);
-			if (r.type == PGWALK_REC_PTE_RUN) {
+			if (r.type == PGWALK_REC_PTE_SEQ) {
+				r.c = le64(p + 16);
+				r.d = le64(p + 24);
+				r.e = le64(p + 32);
+				r.f = le64(p + 40);
+				if (seq_wraps(r.c, r.e, n) || seq_wraps(r.d, r.f, n))
+					BAD("PTE_SEQ at 0x%llx x%llu: raw 0x%llx step 0x%llx, info 0x%llx step 0x%llx wrap around",
+					    (unsigned long long)r.a, (unsigned long long)n,
+					    (unsigned long long)r.c, (unsigned long long)r.e,
+					    (unsigned long long)r.d, (unsigned long long)r.f);
+				s->n_seq++;
+			}
+			/* every element, expanded: PTE_SEQ ones obey PTE_RUN's rules */
+			if (r.type != PGWALK_REC_NONE_RUN) {
 				for (uint64_t k = 0; k < n; k++) {
-					uint64_t raw = le64(p + 16 + 16 * k);
-					uint64_t info = le64(p + 24 + 16 * k);
+					uint64_t raw, info;
 					uint64_t va = r.a + k * page;
 
+					pgw_pte_elem(&r, (unsigned)k, &raw, &info);
 					if (check_info(s, info, err, errlen, "PTE", va))
 						return -1;
 					if (pgw_kind(info) == PGWALK_KIND_NONE && !raw)
-						BAD("PTE_RUN element at 0x%llx: none with raw 0 (belongs in NONE_RUN)",
-						    (unsigned long long)va);
+						BAD("%s element at 0x%llx: none with raw 0 (belongs in NONE_RUN)",
+						    pgw_type_name(r.type), (unsigned long long)va);
 					if (pgw_kind(info) == PGWALK_KIND_PRESENT &&
 					    !(info & PGWALK_INFO_LEAF))
 						BAD("present PTE at 0x%llx without LEAF",
@@ -558,10 +601,15 @@ int pgw_units(const struct pgw_stream *s, int drop_repeats,
 			break;
 		}
 		case PGWALK_REC_PTE_RUN:
-			for (unsigned k = 0; k < r->arg16; k++)
+		case PGWALK_REC_PTE_SEQ:
+			/* one unit per pte_entry call: PTE_SEQ is only a shorter PTE_RUN */
+			for (unsigned k = 0; k < r->arg16; k++) {
+				uint64_t raw, info;
+
+				pgw_pte_elem(r, k, &raw, &info);
 				PUSH(.kind = PGW_U_PTE, .level = 4, .a = r->a + k * page,
-				     .b = r->a + (k + 1) * page, .raw = le64(r->p + 16 + 16 * k),
-				     .info = le64(r->p + 24 + 16 * k), .rec = r);
+				     .b = r->a + (k + 1) * page, .raw = raw, .info = info, .rec = r);
+			}
 			break;
 		case PGWALK_REC_NONE_RUN:
 			for (unsigned k = 0; k < r->arg16; k++)

@@ -24,8 +24,12 @@ struct pgw_rec {
 	uint32_t len;
 	size_t off;		/* offset in the stream */
 	const uint8_t *p;	/* the record's bytes */
-	/* generic fields; meaning per type (see pgw_stream.c) */
-	uint64_t a, b, c, d, e;
+	/*
+	 * generic fields; meaning per type (see pgw_stream.c). PTE_RUN,
+	 * NONE_RUN, PTE_SEQ: a = addr, b = end of its pages; PTE_SEQ also
+	 * c = raw, d = info, e = raw_step, f = info_step.
+	 */
+	uint64_t a, b, c, d, e, f;
 	/* VMA only */
 	uint32_t vma_dev, vma_flags;
 	char vma_name[4097];
@@ -50,6 +54,7 @@ struct pgw_stream {
 	uint64_t walked_to, stream_bytes, records;
 	/* counts seen by the parser */
 	size_t n_trace;
+	size_t n_seq;		/* PTE_SEQ records */
 };
 
 /*
@@ -76,7 +81,8 @@ static inline uint64_t pgw_payload(uint64_t info) { return info >> PGWALK_INFO_P
 enum pgw_unit_kind {
 	PGW_U_VMA = 1,		/* a = vm_start, b = vm_end */
 	PGW_U_ENTRY,		/* level, a = addr, b = next, raw, info, action */
-	PGW_U_PTE,		/* a = addr, b = addr + page, raw, info */
+	PGW_U_PTE,		/* a = addr, b = addr + page, raw, info; from a
+				 * PTE_RUN or PTE_SEQ alike */
 	PGW_U_PTE_NONE,		/* a, b: from a NONE_RUN */
 	PGW_U_HOLE,		/* level = depth, a, b */
 	PGW_U_HUGETLB,		/* a, b, raw, info, hmask in action64 */
@@ -108,6 +114,13 @@ int pgw_leaves(const struct pgw_unit *u, size_t n,
 /* The leaf unit covering addr, or NULL. */
 const struct pgw_unit *pgw_leaf_at(const struct pgw_unit *const *l, size_t n,
 				   uint64_t addr);
+
+/*
+ * Element k of a PTE_RUN or PTE_SEQ record: the raw and info that the
+ * k-th pte_entry call of the record saw.
+ */
+void pgw_pte_elem(const struct pgw_rec *r, unsigned k, uint64_t *raw,
+		  uint64_t *info);
 
 const char *pgw_type_name(unsigned type);
 

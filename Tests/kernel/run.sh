@@ -6,9 +6,11 @@
 #
 # 1. pgwalk-tests main                  default buffer
 # 2. the shell session of FORMAT.md 1.2 (echo/cat), stream checked
-# 3. a big target (64 MiB touched) walked with the default buffer, saved
+# 3. a big target (64 MiB touched) walked with the default buffer, saved,
+#    with and without seq; seq on its dense region
 # 4. rmmod; insmod kmod/pgwalk.ko buffer_kib=16; pgwalk-tests chunk
-#    (chunked stream == saved stream, trace chunking, exit mid-walk)
+#    (chunked stream == saved stream, with and without seq, trace chunking,
+#    exit mid-walk)
 # 5. the module is reloaded with its defaults
 # Each phase prints TAP-like lines; the last line is the whole run's
 # "N passed, N failed". Exit status 1 on any failure.
@@ -116,12 +118,12 @@ if [ ! -s "$tmp/big.txt" ]; then
 	say_fail "big pgwalk-target (64 MiB) started"
 	finish
 fi
-run_phase save "$tmp/big.txt" "$tmp/big.pgw"
+run_phase save "$tmp/big.txt" "$tmp/big.pgw" "$tmp/big-seq.pgw"
 
 # 4
 if reload buffer_kib=16; then
 	say_ok "module reloaded with buffer_kib=16"
-	run_phase chunk "$tmp/big.txt" "$tmp/big.pgw"
+	run_phase chunk "$tmp/big.txt" "$tmp/big.pgw" "$tmp/big-seq.pgw"
 else
 	say_fail "module reloaded with buffer_kib=16"
 fi

@@ -5,10 +5,11 @@
  *
  *   pgwalk-tests [--first N] main
  *       everything that needs the default buffer
- *   pgwalk-tests [--first N] save TARGET_FILE STREAM_FILE
+ *   pgwalk-tests [--first N] save TARGET_FILE STREAM_FILE SEQ_FILE
  *       walk the big target run.sh started (its output in TARGET_FILE) and
- *       keep the stream in STREAM_FILE, for "chunk" after a reload
- *   pgwalk-tests [--first N] chunk TARGET_FILE STREAM_FILE
+ *       keep the stream in STREAM_FILE, and one with seq in SEQ_FILE, for
+ *       "chunk" after a reload; the seq tests on its dense region
+ *   pgwalk-tests [--first N] chunk TARGET_FILE STREAM_FILE SEQ_FILE
  *       with the module reloaded with buffer_kib=16
  *
  * Prints "ok N - name" / "not ok N - name: reason" and ends with
@@ -821,6 +822,8 @@ static int t_header(void)
 	}
 	if (s->flags & PGWALK_HDR_TRACE)
 		return failf("TRACE flag without trace request");
+	if (s->flags & PGWALK_HDR_SEQ)
+		return failf("SEQ flag without seq request");
 	if (!(s->flags & PGWALK_HDR_PFN_VISIBLE))
 		return failf("PFN_VISIBLE clear for root");
 	if (s->header_len != 160)
@@ -1005,6 +1008,9 @@ static void error_tests(void)
 	       expect_errno_s("pid=%d start=0 start=0", EINVAL, T.pid));
 	report("EINVAL: duplicate trace", expect_errno_s("pid=%d trace trace", EINVAL, T.pid));
 	report("EINVAL: trace with a value", expect_errno_s("pid=%d trace=1", EINVAL, T.pid));
+	report("EINVAL: duplicate seq", expect_errno_s("pid=%d seq seq", EINVAL, T.pid));
+	report("EINVAL: duplicate seq, apart", expect_errno_s("seq pid=%d trace seq", EINVAL, T.pid));
+	report("EINVAL: seq with a value", expect_errno_s("pid=%d seq=1", EINVAL, T.pid));
 	report("EINVAL: missing pid", expect_errno_s("start=0 end=0x1000", EINVAL));
 	report("EINVAL: only a newline", expect_errno_s("\n", EINVAL));
 	report("EINVAL: pid=0", expect_errno_s("pid=0", EINVAL));
@@ -1463,6 +1469,7 @@ static int check_trace(const struct walk *w)
 			/* fallthrough */
 		case PGWALK_REC_ENTRY:
 		case PGWALK_REC_PTE_RUN:
+		case PGWALK_REC_PTE_SEQ:
 		case PGWALK_REC_NONE_RUN:
 		case PGWALK_REC_HUGETLB:
 			if (!vma)
@@ -1488,14 +1495,18 @@ static int check_trace(const struct walk *w)
 	return 0;
 }
 
-static int t_trace(const struct target *t, unsigned which, int want_chunks)
+/* tokens: "trace", or "trace seq" for PTE_SEQ records in the trace */
+static int t_trace(const struct target *t, unsigned which, int want_chunks,
+		   const char *tokens)
 {
 	struct walk tr, plain;
 	int r;
 
-	if (walk_pid(t->pid, "trace", &tr))
+	if (walk_pid(t->pid, tokens, &tr))
 		return -1;
 	r = check_trace(&tr);
+	if (!r && !!strstr(tokens, "seq") != !!(tr.s.flags & PGWALK_HDR_SEQ))
+		r = failf("request \"%s\", header flags 0x%x", tokens, tr.s.flags);
 	if (!r && want_chunks && tr.s.chunks < 2)
 		r = failf("trace walk made %u chunks, expected > 1", tr.s.chunks);
 	if (!r && check_regions(t, &tr, 1, which))
@@ -1509,8 +1520,8 @@ static int t_trace(const struct target *t, unsigned which, int want_chunks)
 		r = -1;
 	}
 	if (!r)
-		note("trace: %zu records, %u chunks, %zu resume repeats", tr.s.nrecs, tr.s.chunks,
-		     tr.repeats);
+		note("%s: %zu records (%zu PTE_SEQ), %u chunks, %zu resume repeats", tokens,
+		     tr.s.nrecs, tr.s.n_seq, tr.s.chunks, tr.repeats);
 	walk_free(&tr);
 	return r;
 }
@@ -1521,13 +1532,14 @@ static int t_trace(const struct target *t, unsigned which, int want_chunks)
 struct sec_arg {
 	pid_t target;
 	int fd;			/* an fd opened before, or -1 */
+	const char *tokens;	/* more request tokens ("seq", a range), or NULL */
 };
 
 /* child: drop CAP_SYS_ADMIN, then walk (opening the file itself unless fd given) */
 static int sec_nosysadmin(int out, void *varg)
 {
 	struct sec_arg *a = varg;
-	char req[64];
+	char req[256];
 	uint8_t *buf;
 	size_t len;
 	int fd = a->fd;
@@ -1538,7 +1550,7 @@ static int sec_nosysadmin(int out, void *varg)
 	}
 	if (fd < 0)
 		fd = open(WALK_PATH, O_RDWR | O_CLOEXEC);
-	snprintf(req, sizeof(req), "pid=%d", a->target);
+	snprintf(req, sizeof(req), "pid=%d %s", a->target, a->tokens ? a->tokens : "");
 	if (fd < 0 || write_req(fd, req)) {
 		dprintf(out, "Eopen/write: %s", strerror(errno));
 		return 1;
@@ -1551,28 +1563,44 @@ static int sec_nosysadmin(int out, void *varg)
 	return 0;
 }
 
-static int t_nosysadmin(int open_before)
+/*
+ * A walk of pid made by a child that drops CAP_SYS_ADMIN first; with
+ * open_before the walk file is opened before the drop.
+ */
+static int walk_nosysadmin(pid_t pid, const char *tokens, int open_before, struct walk *w)
 {
-	struct sec_arg a = { T.pid, -1 };
-	struct walk w;
+	struct sec_arg a = { pid, -1, tokens };
 	int st, r;
 
-	memset(&w, 0, sizeof(w));
+	memset(w, 0, sizeof(*w));
 	if (open_before) {
 		a.fd = open(WALK_PATH, O_RDWR);
 		if (a.fd < 0)
 			return failf("open: %s", strerror(errno));
 	}
-	st = in_child(sec_nosysadmin, &a, &w.buf, &w.len);
+	st = in_child(sec_nosysadmin, &a, &w->buf, &w->len);
 	if (a.fd >= 0)
 		close(a.fd);
 	if (st) {
-		r = failf("child failed (%d): %.*s", st, (int)(w.len > 200 ? 200 : w.len),
-			  w.buf ? (char *)w.buf + 1 : "");
-		free(w.buf);
+		r = failf("child failed (%d): %.*s", st, (int)(w->len > 200 ? 200 : w->len),
+			  w->buf ? (char *)w->buf + 1 : "");
+		free(w->buf);
+		w->buf = NULL;
 		return r;
 	}
-	if (walk_parse(&w))
+	if (walk_parse(w)) {
+		walk_free(w);
+		return -1;
+	}
+	return 0;
+}
+
+static int t_nosysadmin(int open_before)
+{
+	struct walk w;
+	int r;
+
+	if (walk_nosysadmin(T.pid, NULL, open_before, &w))
 		return -1;
 	/* opened without CAP_SYS_ADMIN: hidden; opened with it: visible */
 	r = check_regions(&T, &w, open_before, R_SMALL);
@@ -1731,7 +1759,7 @@ static int t_unpriv_opener(void)
 
 static int t_unpriv(void)
 {
-	struct sec_arg a = { T.pid, -1 };
+	struct sec_arg a = { T.pid, -1, NULL };
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int st, r = 0;
@@ -1745,7 +1773,7 @@ static int t_unpriv(void)
 
 static int t_unpriv_writer(void)
 {
-	struct sec_arg a = { T.pid, open(WALK_PATH, O_RDWR) };
+	struct sec_arg a = { T.pid, open(WALK_PATH, O_RDWR), NULL };
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int r = 0;
@@ -1758,6 +1786,435 @@ static int t_unpriv_writer(void)
 		r = failf("root-opened fd, uid 65534 writes a request for root's target: %.*s, FORMAT.md 2.3 (writer's credentials) wants EACCES",
 			  (int)len, buf ? (char *)buf : "");
 	free(buf);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* seq: PTE_SEQ records (FORMAT.md 5.10) */
+
+/* A walk by root, or (hidden) by a child without CAP_SYS_ADMIN. */
+static int walk_as(pid_t pid, const char *tokens, int hidden, struct walk *w)
+{
+	return hidden ? walk_nosysadmin(pid, tokens, 0, w) : walk_pid(pid, tokens, w);
+}
+
+/*
+ * The steps 5.10 says the module writes: the same entry again, or the
+ * next page frame. A hidden PFN cannot advance, so only the first then.
+ */
+static int seq_step_ok(uint64_t raw_step, uint64_t info_step, int visible)
+{
+	if (!raw_step && !info_step)
+		return 1;
+	return visible && raw_step == PAGE && info_step == 1ULL << PGWALK_INFO_PAYLOAD_SHIFT;
+}
+
+/* Do three consecutive pte_entry calls advance by a step the module folds? */
+static int seq_uniform(const struct pgw_unit *a, const struct pgw_unit *b,
+		       const struct pgw_unit *c, int visible)
+{
+	uint64_t dr = b->raw - a->raw, di = b->info - a->info;
+
+	return c->raw - b->raw == dr && c->info - b->info == di &&
+	       seq_step_ok(dr, di, visible);
+}
+
+struct seq_stats {
+	size_t runs, nones, seqs;	/* PTE_RUN, NONE_RUN, PTE_SEQ records */
+	uint64_t seq_elems;		/* pte_entry calls the PTE_SEQs stand for */
+	unsigned max_n;			/* the longest PTE_SEQ */
+};
+
+static void seq_count(const struct walk *w, struct seq_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (size_t i = 0; i < w->s.nrecs; i++) {
+		const struct pgw_rec *r = &w->s.recs[i];
+
+		if (r->type == PGWALK_REC_PTE_RUN)
+			st->runs++;
+		else if (r->type == PGWALK_REC_NONE_RUN)
+			st->nones++;
+		if (r->type != PGWALK_REC_PTE_SEQ)
+			continue;
+		st->seqs++;
+		st->seq_elems += r->arg16;
+		if (r->arg16 > st->max_n)
+			st->max_n = r->arg16;
+	}
+}
+
+static size_t pte_recs(const struct seq_stats *st)
+{
+	return st->runs + st->nones + st->seqs;
+}
+
+/* Are two PTE units consecutive pte_entry calls of one PTE table? */
+static int same_table_next(const struct pgw_unit *p, const struct pgw_unit *u, uint64_t pmd)
+{
+	return p->kind == PGW_U_PTE && u->kind == PGW_U_PTE && p->b == u->a && u->a % pmd;
+}
+
+/*
+ * The PTE_SEQ records of w as 5.10 says the module writes them: three or
+ * more elements with a step of seq_step_ok(). With complete (a stream
+ * written in one fill, so no run was cut short for room), also nothing
+ * left unfolded: no three uniform entries whose first two sit in one
+ * PTE_RUN, and no PTE_SEQ that stops while the next entry goes on with
+ * its step.
+ */
+static int check_seq_recs(const struct walk *w, int visible, int complete)
+{
+	uint64_t pmd = 1ULL << w->s.shift[3];
+
+	for (size_t i = 0; i < w->s.nrecs; i++) {
+		const struct pgw_rec *r = &w->s.recs[i];
+
+		if (r->type != PGWALK_REC_PTE_SEQ)
+			continue;
+		if (r->arg16 < 3)
+			return failf("PTE_SEQ at 0x%llx of %u elements (the module folds 3 or more)",
+				     (unsigned long long)r->a, r->arg16);
+		if (!seq_step_ok(r->e, r->f, visible))
+			return failf("PTE_SEQ at 0x%llx x%u: steps (0x%llx, 0x%llx) with PFNs %s",
+				     (unsigned long long)r->a, r->arg16, (unsigned long long)r->e,
+				     (unsigned long long)r->f, visible ? "visible" : "hidden");
+	}
+	if (!complete)
+		return 0;
+	for (size_t i = 1; i < w->nu; i++) {
+		const struct pgw_unit *u = &w->u[i], *p = u - 1;
+
+		if (!same_table_next(p, u, pmd))
+			continue;
+		if (i >= 2 && p->rec->type == PGWALK_REC_PTE_RUN && p[-1].rec == p->rec &&
+		    same_table_next(&p[-1], p, pmd) && seq_uniform(&p[-1], p, u, visible))
+			return failf("PTE_RUN: three uniform entries from 0x%llx not folded (%s)",
+				     (unsigned long long)p[-1].a, leaf_desc(u));
+		if (p->rec->type == PGWALK_REC_PTE_SEQ && u->rec != p->rec &&
+		    u->raw == p->raw + p->rec->e && u->info == p->info + p->rec->f)
+			return failf("PTE_SEQ at 0x%llx x%u stops, the entry at 0x%llx goes on with its step",
+				     (unsigned long long)p->rec->a, p->rec->arg16,
+				     (unsigned long long)u->a);
+	}
+	return 0;
+}
+
+/* The trace records of two walks (5.8: the callback frame), one by one. */
+static int compare_trace_recs(const struct walk *x, const struct walk *y, const char *what)
+{
+	size_t i = 0, j = 0;
+
+	for (;; i++, j++) {
+		const struct pgw_rec *a, *b;
+
+		while (i < x->s.nrecs && x->s.recs[i].type < PGWALK_REC_WALK_BEGIN)
+			i++;
+		while (j < y->s.nrecs && y->s.recs[j].type < PGWALK_REC_WALK_BEGIN)
+			j++;
+		if (i == x->s.nrecs || j == y->s.nrecs)
+			break;
+		a = &x->s.recs[i];
+		b = &y->s.recs[j];
+		if (a->type != b->type || a->arg8 != b->arg8 || a->arg16 != b->arg16 ||
+		    a->a != b->a || a->b != b->b || a->c != b->c)
+			return failf("%s: trace record %s at %zu vs %s at %zu (0x%llx vs 0x%llx)",
+				     what, pgw_type_name(a->type), a->off, pgw_type_name(b->type),
+				     b->off, (unsigned long long)a->a, (unsigned long long)b->a);
+	}
+	if (i != x->s.nrecs || j != y->s.nrecs)
+		return failf("%s: %zu vs %zu trace records", what, x->s.n_trace, y->s.n_trace);
+	return 0;
+}
+
+/*
+ * seq changes how pte_entry calls are written, nothing else: the quiet
+ * target walked with and without it gives the same units, value for
+ * value (and with trace the same trace records). Where PFNs are hidden
+ * every run of like pages folds.
+ */
+static int t_seq_same(int hidden, int trace)
+{
+	const char *ptok = trace ? "trace" : NULL, *stok = trace ? "trace seq" : "seq";
+	struct walk plain, seq;
+	struct seq_stats st;
+	int complete, r;
+
+	if (walk_as(T.pid, ptok, hidden, &plain))
+		return -1;
+	if (walk_as(T.pid, stok, hidden, &seq)) {
+		walk_free(&plain);
+		return -1;
+	}
+	seq_count(&seq, &st);
+	complete = plain.s.chunks == 1 && seq.s.chunks == 1;
+	if (!(seq.s.flags & PGWALK_HDR_SEQ) || (plain.s.flags & PGWALK_HDR_SEQ))
+		r = failf("SEQ flag: 0x%x with seq, 0x%x without", seq.s.flags, plain.s.flags);
+	else if (!st.seqs)
+		r = failf("no PTE_SEQ record, though the zero-page region is %u like entries",
+			  T.zero_n);
+	else if (compare_units(&plain, &seq, 0, "seq vs without"))
+		r = -1;
+	else if (check_regions(&T, &seq, !hidden, R_SMALL))
+		r = -1;
+	else if (check_seq_recs(&seq, !hidden, complete))
+		r = -1;
+	else if (trace && (check_trace(&seq) || compare_trace_recs(&plain, &seq, "seq vs without")))
+		r = -1;
+	/* 5.10: longer by at most a record header for each PTE_RUN it cut */
+	else if (complete && seq.len > plain.len + 16 * st.runs)
+		r = failf("%zu bytes with seq, %zu without: more than 16 per PTE_RUN (%zu) longer",
+			  seq.len, plain.len, st.runs);
+	else
+		r = 0;
+	note("\"%s\"%s: %zu bytes (%zu without), %zu PTE_SEQ for %llu pages, n up to %u",
+	     stok, hidden ? " without CAP_SYS_ADMIN" : "", seq.len, plain.len, st.seqs,
+	     (unsigned long long)st.seq_elems, st.max_n);
+	walk_free(&plain);
+	walk_free(&seq);
+	return r;
+}
+
+/* The k-th of the n! orders of 0..n-1 (factorial number system). */
+static void nth_order(unsigned k, unsigned n, unsigned *order)
+{
+	unsigned pool[8], f = 1;
+
+	for (unsigned i = 0; i < n; i++) {
+		pool[i] = i;
+		f *= i ? i : 1;
+	}
+	/* f = (n-1)! */
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j = k / f;
+
+		k %= f;
+		order[i] = pool[j];
+		memmove(pool + j, pool + j + 1, (n - 1 - i - j) * sizeof(*pool));
+		if (n - 1 - i)
+			f /= n - 1 - i;
+	}
+}
+
+/*
+ * One request with the tokens of mask (bit i: tok[i]) in one order:
+ * accepted, flags and range as asked, the same units as ref.
+ */
+static int try_order(char tok[][64], unsigned mask, const unsigned *order, unsigned n,
+		     const struct walk *ref)
+{
+	char req[256] = "";
+	struct walk w;
+	int trace = !!(mask & 1 << 3), r = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		snprintf(req + strlen(req), sizeof(req) - strlen(req), "%s%s", i ? " " : "",
+			 tok[order[i]]);
+	if (walk_req(req, 65536, &w))
+		return failf("\"%s\": %s", req, why);
+	if (w.s.status || !(w.s.flags & PGWALK_HDR_SEQ) ||
+	    !!(w.s.flags & PGWALK_HDR_TRACE) != trace || w.s.start != ref->s.start ||
+	    w.s.end != ref->s.end)
+		r = failf("\"%s\": status %d flags 0x%x range [0x%llx,0x%llx)", req, w.s.status,
+			  w.s.flags, (unsigned long long)w.s.start, (unsigned long long)w.s.end);
+	else if (trace && check_trace(&w))
+		r = failf("\"%s\": %s", req, why);
+	else if (compare_units(ref, &w, 0, req))
+		r = -1;
+	walk_free(&w);
+	return r;
+}
+
+/*
+ * seq with pid and any of start, end and trace, in every order: the
+ * request is a set of tokens (FORMAT.md 2).
+ */
+static int t_seq_token_orders(void)
+{
+	char tok[5][64], req[256];
+	uint64_t s = T.anon, e = T.zero + T.zero_n * PAGE;
+	unsigned order[5], orders = 0;
+	int r = 0;
+
+	/* bits 0 pid, 1 start, 2 end, 3 trace, 4 seq; pid and seq always */
+	snprintf(tok[0], sizeof(tok[0]), "pid=%d", T.pid);
+	snprintf(tok[1], sizeof(tok[1]), "start=0x%llx", (unsigned long long)s);
+	snprintf(tok[2], sizeof(tok[2]), "end=%llu", (unsigned long long)e);
+	snprintf(tok[3], sizeof(tok[3]), "trace");
+	snprintf(tok[4], sizeof(tok[4]), "seq");
+	for (unsigned opt = 0; opt < 8 && !r; opt++) {
+		unsigned mask = 1 | opt << 1 | 1 << 4, idx[5], n = 0, fact = 1;
+		struct walk ref;
+
+		/* the reference: the same range, neither trace nor seq */
+		snprintf(req, sizeof(req), "%s%s%s%s%s", tok[0], mask & 2 ? " " : "",
+			 mask & 2 ? tok[1] : "", mask & 4 ? " " : "", mask & 4 ? tok[2] : "");
+		if (walk_req(req, 65536, &ref))
+			return failf("\"%s\": %s", req, why);
+		for (unsigned i = 0; i < 5; i++)
+			if (mask & 1 << i)
+				idx[n++] = i;
+		for (unsigned i = 2; i <= n; i++)
+			fact *= i;
+		for (unsigned k = 0; k < fact && !r; k++) {
+			unsigned perm[5];
+
+			nth_order(k, n, perm);
+			for (unsigned i = 0; i < n; i++)
+				order[i] = idx[perm[i]];
+			r = try_order(tok, mask, order, n, &ref);
+			orders++;
+		}
+		walk_free(&ref);
+	}
+	if (!r)
+		note("seq: %u token orders accepted", orders);
+	return r;
+}
+
+/* Little-endian store into a stream copy. */
+static void put_le(uint8_t *p, unsigned width, uint64_t v)
+{
+	for (unsigned i = 0; i < width; i++)
+		p[i] = (uint8_t)(v >> 8 * i);
+}
+
+struct mutant {
+	const char *what;
+	struct { size_t off; unsigned width; uint64_t val; } set[2];	/* width 0: unused */
+	const char *want;	/* in the decoder's message; NULL: must be accepted */
+};
+
+/* pgw_parse of w's bytes changed as m says: does it answer as m wants? */
+static int try_mutant(const struct walk *w, const struct mutant *m)
+{
+	uint8_t *b = malloc(w->len);
+	struct pgw_stream s;
+	char err[512] = "";
+	int bad, r = 0;
+
+	if (!b)
+		return failf("out of memory");
+	memcpy(b, w->buf, w->len);
+	for (int i = 0; i < 2; i++)
+		if (m->set[i].width)
+			put_le(b + m->set[i].off, m->set[i].width, m->set[i].val);
+	bad = pgw_parse(b, w->len, &s, err, sizeof(err));
+	if (!m->want && bad)
+		r = failf("%s: rejected (%s), the format allows it", m->what, err);
+	else if (m->want && !bad)
+		r = failf("%s: accepted", m->what);
+	else if (m->want && !strstr(err, m->want))
+		r = failf("%s: rejected for another reason: %s (want '%s')", m->what, err, m->want);
+	pgw_free(&s);
+	free(b);
+	return r;
+}
+
+/*
+ * The decoder enforces 5.10 on a real PTE_SEQ: each mutant breaks one
+ * rule and must be rejected for that rule.
+ */
+static int t_seq_decoder(void)
+{
+	struct walk w;
+	const struct pgw_rec *q = NULL;
+	uint64_t pmd_pages;
+	size_t o;
+	int r = 0;
+
+	if (walk_pid(T.pid, "seq", &w))
+		return -1;
+	/* a PTE_SEQ that does not start a PTE table, so that it can cross one */
+	pmd_pages = w.s.ptrs[4];
+	for (size_t i = 0; i < w.s.nrecs && !q; i++)
+		if (w.s.recs[i].type == PGWALK_REC_PTE_SEQ && w.s.recs[i].a / PAGE % pmd_pages)
+			q = &w.s.recs[i];
+	if (!q) {
+		walk_free(&w);
+		return failf("no PTE_SEQ off a PMD boundary in the target's walk");
+	}
+	o = q->off;
+	{
+		/* offsets: the header's flags at 12; the record's arg8 at +1, count +2,
+		 * len +4, addr +8, raw +16, info +24, raw_step +32, info_step +40 */
+		const struct mutant m[] = {
+			{ "without the header's SEQ flag",
+			  { { 12, 4, w.s.flags & ~PGWALK_HDR_SEQ } }, "without SEQ flag" },
+			{ "len 56", { { o + 4, 4, 56 } }, "expected 48" },
+			{ "arg8 3", { { o + 1, 1, 3 } }, "arg8 3" },
+			{ "count 0", { { o + 2, 2, 0 } }, "count 0" },
+			{ "count ptrs_per_pte + 1", { { o + 2, 2, w.s.ptrs[4] + 1 } }, "count" },
+			{ "crossing its PMD",
+			  { { o + 2, 2, pmd_pages - q->a / PAGE % pmd_pages + 1 } },
+			  "crosses a PMD boundary" },
+			{ "addr 0, below the previous coverage", { { o + 8, 8, 0 } },
+			  "below the previous coverage" },
+			{ "raw_step wrapping", { { o + 32, 8, 1ULL << 63 } }, "wrap" },
+			{ "info_step wrapping", { { o + 40, 8, 1ULL << 63 } }, "wrap" },
+			{ "first element none with raw 0", { { o + 16, 8, 0 }, { o + 24, 8, 0 } },
+			  "none with raw 0" },
+			{ "count 1 (the format sets no minimum)", { { o + 2, 2, 1 } }, NULL },
+		};
+
+		for (size_t i = 0; i < sizeof(m) / sizeof(m[0]) && !r; i++)
+			r = try_mutant(&w, &m[i]);
+	}
+	walk_free(&w);
+	return r;
+}
+
+/*
+ * The big region: every page freshly written, one VMA. With seq its
+ * entries fold into few, long PTE_SEQ records: with PFNs visible as far
+ * as the allocator handed out consecutive frames, with PFNs hidden into
+ * one per PTE table as long as the entries' bits agree.
+ */
+static int t_seq_dense(int hidden)
+{
+	char ptok[128], stok[160];
+	struct walk plain, seq;
+	struct seq_stats ps, ss;
+	uint64_t tables = (T.big_n + 511) / 512 + 1;
+	int r;
+
+	if (!T.big)
+		return failf("the target has no big region");
+	snprintf(ptok, sizeof(ptok), "start=0x%llx end=0x%llx", (unsigned long long)T.big,
+		 (unsigned long long)(T.big + T.big_n * PAGE));
+	snprintf(stok, sizeof(stok), "%s seq", ptok);
+	if (walk_as(T.pid, ptok, hidden, &plain))
+		return -1;
+	if (walk_as(T.pid, stok, hidden, &seq)) {
+		walk_free(&plain);
+		return -1;
+	}
+	seq_count(&plain, &ps);
+	seq_count(&seq, &ss);
+	note("big region, %llu pages, PFNs %s: %zu bytes, %zu PTE records without seq; %zu bytes, %zu PTE records with (%zu PTE_SEQ for %llu pages, n up to %u)",
+	     (unsigned long long)T.big_n, hidden ? "hidden" : "visible", plain.len,
+	     pte_recs(&ps), seq.len, pte_recs(&ss), ss.seqs, (unsigned long long)ss.seq_elems,
+	     ss.max_n);
+	if (compare_units(&plain, &seq, 0, "big region, seq vs without"))
+		r = -1;
+	else if (check_regions(&T, &seq, !hidden, R_BIG))
+		r = -1;
+	else if (check_seq_recs(&seq, !hidden, seq.s.chunks == 1))
+		r = -1;
+	else if (seq.len * 4 > plain.len)
+		r = failf("%zu bytes with seq, %zu without: not 4x smaller", seq.len, plain.len);
+	else if (ss.max_n < 64)
+		r = failf("the longest PTE_SEQ has %u elements, want 64 or more", ss.max_n);
+	else if (pte_recs(&ss) * 16 > T.big_n)
+		r = failf("%zu PTE records for %llu pages, want at most one per 16 pages",
+			  pte_recs(&ss), (unsigned long long)T.big_n);
+	else if (hidden && pte_recs(&ss) > 2 * tables)
+		r = failf("PFNs hidden: %zu PTE records for %llu PTE tables of like pages",
+			  pte_recs(&ss), (unsigned long long)tables);
+	else
+		r = 0;
+	walk_free(&plain);
+	walk_free(&seq);
 	return r;
 }
 
@@ -1852,7 +2309,8 @@ static int info_get(const char *key, char *val, size_t vlen)
 static int t_info(uint32_t want_buffer)
 {
 	static const char *keys[] = {
-		"module_version", "format_version", "kernel_release", "kernel_version",
+		"module_version", "format_version", "request_tokens", "kernel_release",
+		"kernel_version",
 		"page_size", "paging_levels", "ptrs_per_pgd", "ptrs_per_p4d", "ptrs_per_pud",
 		"ptrs_per_pmd", "ptrs_per_pte", "pgdir_shift", "p4d_shift", "pud_shift",
 		"pmd_shift", "page_shift", "task_size_max", "walk_page_range",
@@ -1872,6 +2330,7 @@ static int t_info(uint32_t want_buffer)
 #define EXPECT(key, cond, fmt, ...) do { info_get(key, v, sizeof(v)); if (!(cond)) { \
 	r = failf("info %s: '%s', expected " fmt, key, v, ##__VA_ARGS__); goto out; } } while (0)
 	EXPECT("format_version", !strcmp(v, "1"), "1");
+	EXPECT("request_tokens", !strcmp(v, "pid start end trace seq"), "pid start end trace seq");
 	EXPECT("kernel_release", !strcmp(v, un.release), "%s", un.release);
 	{
 		unsigned a, b, c;
@@ -1983,11 +2442,20 @@ static void phase_main(void)
 	report("two processes reading concurrently == one session", t_concurrent(2, R_SMALL));
 	report("info sessions counts open fds", t_sessions_count());
 	report("trace: WALK_BEGIN/END frame each call, callbacks nested, same view as plain",
-	       t_trace(&T, R_SMALL, 0));
+	       t_trace(&T, R_SMALL, 0, "trace"));
 	report("no CAP_SYS_ADMIN at open: PFNs hidden, PFN_VISIBLE clear, presence right",
 	       t_nosysadmin(0));
 	report("opened with CAP_SYS_ADMIN, used after dropping it: PFNs visible (opener decides)",
 	       t_nosysadmin(1));
+	report("seq: same units as without seq, PTE_SEQ steps (0,0) or one frame (root, PFNs visible)",
+	       t_seq_same(0, 0));
+	report("seq without CAP_SYS_ADMIN: same units as without seq, PTE_SEQ steps (0,0)",
+	       t_seq_same(1, 0));
+	report("trace seq: same units and trace records as trace alone", t_seq_same(0, 1));
+	report("seq with pid, start, end and trace in every order: accepted, same units",
+	       t_seq_token_orders());
+	report("decoder: PTE_SEQ breaking a rule of FORMAT.md 5.10 is rejected for that rule",
+	       t_seq_decoder());
 	report("uid 65534: EACCES for a root target, its own child works with PFNs hidden",
 	       t_unpriv());
 	report("uid 65534 writing on a root-opened fd: EACCES for a root target",
@@ -2001,29 +2469,34 @@ static void phase_main(void)
 	report("no oops/warning taint", t_tainted(taint0));
 }
 
-static int save_stream(const char *tfile, const char *sfile)
+/* tokens: NULL, or "seq" for the stream the chunked seq walk is held to */
+static int save_stream(const char *tfile, const char *sfile, const char *tokens)
 {
 	struct walk w;
 	int fd, r;
 
 	if (load_target(&T, tfile))
 		return -1;
-	if (walk_pid(T.pid, NULL, &w))
+	if (walk_pid(T.pid, tokens, &w))
 		return -1;
 	r = check_regions(&T, &w, 1, R_SMALL | R_BIG);
+	if (!r && tokens && check_seq_recs(&w, 1, w.s.chunks == 1))
+		r = -1;
 	if (!r) {
 		fd = open(sfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0 || write_all(fd, w.buf, w.len) || close(fd))
 			r = failf("%s: %s", sfile, strerror(errno));
 	}
 	if (!r)
-		note("big target walk: %zu bytes, %zu records, %u chunks, buffer %u", w.len,
-		     w.s.nrecs, w.s.chunks, w.s.buffer_size);
+		note("big target walk%s%s: %zu bytes, %zu records (%zu PTE_SEQ), %u chunks, buffer %u",
+		     tokens ? " with " : "", tokens ? tokens : "", w.len, w.s.nrecs, w.s.n_seq,
+		     w.s.chunks, w.s.buffer_size);
 	walk_free(&w);
 	return r;
 }
 
-static int t_chunking(const char *sfile)
+/* sfile: what save_stream() kept, walked with the same tokens */
+static int t_chunking(const char *sfile, const char *tokens)
 {
 	struct walk big, small;
 	int r;
@@ -2033,13 +2506,16 @@ static int t_chunking(const char *sfile)
 		return failf("%s: cannot read the saved stream", sfile);
 	if (walk_parse(&big))
 		return failf("saved stream: %s", why);
-	if (walk_pid(T.pid, NULL, &small)) {
+	if (walk_pid(T.pid, tokens, &small)) {
 		walk_free(&big);
 		return -1;
 	}
-	note("chunked walk: %zu bytes, %zu records, %u chunks (large buffer: %u chunks)",
-	     small.len, small.s.nrecs, small.s.chunks, big.s.chunks);
-	if (small.s.buffer_size != 16384)
+	note("chunked walk%s%s: %zu bytes, %zu records (%zu PTE_SEQ), %u chunks (large buffer: %u chunks)",
+	     tokens ? " with " : "", tokens ? tokens : "", small.len, small.s.nrecs,
+	     small.s.n_seq, small.s.chunks, big.s.chunks);
+	if ((big.s.flags ^ small.s.flags) & PGWALK_HDR_SEQ)
+		r = failf("SEQ flag: saved 0x%x, chunked 0x%x", big.s.flags, small.s.flags);
+	else if (small.s.buffer_size != 16384)
 		r = failf("buffer_size %u, run.sh loaded buffer_kib=16", small.s.buffer_size);
 	else if (small.s.chunks <= 1 || small.s.chunks <= big.s.chunks)
 		r = failf("%u chunks with 16 KiB (%u with %u)", small.s.chunks, big.s.chunks,
@@ -2049,6 +2525,8 @@ static int t_chunking(const char *sfile)
 	else if (compare_units(&big, &small, 0, "16 KiB vs large buffer"))
 		r = -1;
 	else if (check_regions(&T, &small, 1, R_SMALL | R_BIG))
+		r = -1;
+	else if (check_seq_recs(&small, 1, 0))
 		r = -1;
 	else
 		r = 0;
@@ -2072,7 +2550,18 @@ static int t_small_units(void)
 	return r;
 }
 
-static void phase_chunk(const char *tfile, const char *sfile)
+static void phase_save(const char *tfile, const char *sfile, const char *seqfile)
+{
+	report("big target walked with the default buffer, stream saved",
+	       save_stream(tfile, sfile, NULL));
+	report("big target walked with seq, stream saved", save_stream(tfile, seqfile, "seq"));
+	report("seq, big region (PFNs visible): 4x fewer bytes, a PTE_SEQ of 64 or more, same units",
+	       t_seq_dense(0));
+	report("seq, big region (PFNs hidden): about one PTE_SEQ per PTE table, same units",
+	       t_seq_dense(1));
+}
+
+static void phase_chunk(const char *tfile, const char *sfile, const char *seqfile)
 {
 	unsigned long taint0 = read_tainted();
 	int r = load_target(&T, tfile);
@@ -2081,9 +2570,13 @@ static void phase_chunk(const char *tfile, const char *sfile)
 	if (r)
 		return;
 	report("chunked stream (16 KiB) == large-buffer stream: nothing lost or repeated",
-	       t_chunking(sfile));
+	       t_chunking(sfile, NULL));
+	report("chunked seq stream (16 KiB) == large-buffer seq stream: nothing lost or repeated",
+	       t_chunking(seqfile, "seq"));
 	report("trace, chunked: STOP then WALK_END ret 1 per chunk, resume at the STOP address",
-	       t_trace(&T, R_SMALL | R_BIG, 1));
+	       t_trace(&T, R_SMALL | R_BIG, 1, "trace"));
+	report("trace seq, chunked: STOP and resume as without seq, same view as plain",
+	       t_trace(&T, R_SMALL | R_BIG, 1, "trace seq"));
 	report("trace, chunked: every record fits the buffer", t_small_units());
 	report("two fds, interleaved reads across chunk fills == one session",
 	       t_concurrent(0, R_SMALL | R_BIG));
@@ -2123,11 +2616,14 @@ static int dump(const char *path)
 	for (size_t i = 0; i < w.s.nrecs; i++) {
 		const struct pgw_rec *r = &w.s.recs[i];
 
-		printf("%8zu %-10s arg8 %3d arg16 %4u a 0x%llx b 0x%llx c 0x%llx d 0x%llx e 0x%llx%s%s\n",
+		printf("%8zu %-10s arg8 %3d arg16 %4u a 0x%llx b 0x%llx c 0x%llx d 0x%llx e 0x%llx",
 		       r->off, pgw_type_name(r->type), (int8_t)r->arg8, r->arg16,
 		       (unsigned long long)r->a, (unsigned long long)r->b,
 		       (unsigned long long)r->c, (unsigned long long)r->d,
-		       (unsigned long long)r->e, r->type == PGWALK_REC_VMA ? " " : "",
+		       (unsigned long long)r->e);
+		if (r->type == PGWALK_REC_PTE_SEQ)
+			printf(" f 0x%llx", (unsigned long long)r->f);
+		printf("%s%s\n", r->type == PGWALK_REC_VMA ? " " : "",
 		       r->type == PGWALK_REC_VMA ? r->vma_name : "");
 	}
 	printf("END status %d chunks %u walked_to 0x%llx stream_bytes %llu records %llu\n",
@@ -2176,7 +2672,7 @@ int main(int argc, char **argv)
 		i += 2;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: pgwalk-tests [--first N] main | save TFILE SFILE | chunk TFILE SFILE | file STREAM PID\n");
+		fprintf(stderr, "usage: pgwalk-tests [--first N] main | save TFILE SFILE SEQFILE | chunk TFILE SFILE SEQFILE | file STREAM PID | dump STREAM\n");
 		return 2;
 	}
 	phase = argv[i];
@@ -2190,14 +2686,13 @@ int main(int argc, char **argv)
 		       WALK_PATH, strerror(errno));
 	} else if (!strcmp(phase, "main")) {
 		phase_main();
-	} else if (!strcmp(phase, "save") && i + 2 < argc) {
-		report("big target walked with the default buffer, stream saved",
-		       save_stream(argv[i + 1], argv[i + 2]));
+	} else if (!strcmp(phase, "save") && i + 3 < argc) {
+		phase_save(argv[i + 1], argv[i + 2], argv[i + 3]);
 	} else if (!strcmp(phase, "file") && i + 2 < argc) {
 		report("shell session (echo \"pid=N\" >&3; cat <&3): a valid stream",
 		       t_file(argv[i + 1], atoi(argv[i + 2])));
-	} else if (!strcmp(phase, "chunk") && i + 2 < argc) {
-		phase_chunk(argv[i + 1], argv[i + 2]);
+	} else if (!strcmp(phase, "chunk") && i + 3 < argc) {
+		phase_chunk(argv[i + 1], argv[i + 2], argv[i + 3]);
 	} else {
 		fprintf(stderr, "pgwalk-tests: bad arguments\n");
 		return 2;

@@ -78,8 +78,9 @@ public struct TraceCallSequence: Sendable {
             try requireWalk()
             append(.entry(level: entry.level, addr: entry.addr, next: entry.next, raw: entry.entry.raw,
                           info: entry.entry.info, action: entry.action))
-        case .pteRun(let run):
+        case .pteRun, .pteSeq:
             try requireWalk()
+            let run = record.pteRun!
             var addr = run.addr
             for element in run.entries {
                 append(.pte(addr: addr, raw: element.raw, info: element.info))

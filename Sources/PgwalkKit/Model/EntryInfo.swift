@@ -13,6 +13,8 @@ public struct EntryInfo: RawRepresentable, Hashable, Sendable, CustomStringConve
     static let payloadShift: UInt64 = 24
     /// The largest payload the word can hold (40 bits).
     public static let payloadMax: UInt64 = (1 << 40) - 1
+    /// The payload's bits in the word.
+    static let payloadFieldMask: UInt64 = payloadMax << payloadShift
 
     /// Decodes an info word; nil if its kind (bits 0-3) is not one the
     /// format defines.

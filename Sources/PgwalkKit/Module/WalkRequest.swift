@@ -7,12 +7,18 @@ public struct WalkRequest: Sendable, Equatable {
     public var start: UInt64?
     public var end: UInt64?
     public var trace: Bool
+    /// Let the module write uniform runs of PTEs as PTE_SEQ records
+    /// (FORMAT.md 5.10): the same calls and values in a fraction of the
+    /// bytes. Off by default, as in the module, so that a saved stream
+    /// stays readable by decoders that predate PTE_SEQ.
+    public var seq: Bool
 
-    public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil, trace: Bool = false) {
+    public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil, trace: Bool = false, seq: Bool = false) {
         self.pid = pid
         self.start = start
         self.end = end
         self.trace = trace
+        self.seq = seq
     }
 
     /// The request line written to the walk file.
@@ -21,6 +27,7 @@ public struct WalkRequest: Sendable, Equatable {
         if let start { tokens.append("start=0x" + String(start, radix: 16)) }
         if let end { tokens.append("end=0x" + String(end, radix: 16)) }
         if trace { tokens.append("trace") }
+        if seq { tokens.append("seq") }
         return tokens.joined(separator: " ") + "\n"
     }
 }

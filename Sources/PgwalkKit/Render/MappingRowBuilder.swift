@@ -105,6 +105,28 @@ public struct MappingRowBuilder: PageWalkOps {
         return 0
     }
 
+    /// A PTE_SEQ whose pages differ only in a payload that advances as a
+    /// row's does is one row step; any other sequence is replayed entry by
+    /// entry (e.g. the zero page mapped again and again, where a present
+    /// row's PFN would have to advance).
+    public mutating func pteSequence(_ sequence: PTESeqRecord, walk: inout WalkContext) -> Int32 {
+        let info = sequence.first.info
+        guard sequence.advancesPayloadOnly(by: step(for: info.kind)) else {
+            let pageSize = walk.geometry.pageSize
+            var addr = sequence.addr
+            for index in 0..<sequence.count {
+                let value = sequence.element(index)
+                addLeaf(PageTableEntry(level: .pte, raw: value.raw, info: value.info), entryStart: addr,
+                        addr: addr, next: addr &+ pageSize, placement: .level(.pte), vmaStart: walk.vma?.start)
+                addr &+= pageSize
+            }
+            return 0
+        }
+        add(start: sequence.addr, end: sequence.addr &+ UInt64(sequence.count) << UInt64(pageShift),
+            placement: .level(.pte), info: info, firstPayload: info.payload, vmaStart: walk.vma?.start)
+        return 0
+    }
+
     public mutating func pteHole(addr: UInt64, next: UInt64, depth: HoleDepth, walk: inout WalkContext) -> Int32 {
         guard let vma = walk.vma, vma.contains(addr) else { return 0 }
         let placement: MappingRow.Placement

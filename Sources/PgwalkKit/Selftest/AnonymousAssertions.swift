@@ -161,6 +161,7 @@ enum AnonymousAssertions {
             switch record {
             case .entry(let x): addr = x.addr
             case .pteRun(let x): addr = x.addr
+            case .pteSeq(let x): addr = x.addr
             case .noneRun(let x): addr = x.addr
             case .hole(let x): addr = x.addr
             case .hugetlb(let x): addr = x.addr

@@ -92,7 +92,8 @@ public struct ModuleView: Sendable {
             case .vma(let r):
                 vmas.append(r.vma)
                 if r.isNotWalked { segments.append(Segment(start: r.vma.start, end: r.vma.end, page: .notWalked(r.vma))) }
-            case .pteRun(let r):
+            case .pteRun, .pteSeq:
+                let r = record.pteRun!
                 for (i, e) in r.entries.enumerated() {
                     let at = r.addr + UInt64(i) * pageSize
                     segments.append(Segment(start: at, end: at + pageSize, page: .pte(raw: e.raw, info: e.info)))
@@ -163,6 +164,7 @@ public struct ModuleView: Sendable {
             switch record {
             case .entry(let r): range = (r.addr, r.next)
             case .pteRun(let r): range = (r.addr, r.end(pageSize: pageSize))
+            case .pteSeq(let r): range = (r.addr, r.end(pageSize: pageSize))
             case .noneRun(let r): range = (r.addr, r.end(pageSize: pageSize))
             case .hole(let r): range = (r.addr, r.end)
             case .hugetlb(let r): range = (r.addr, r.next)

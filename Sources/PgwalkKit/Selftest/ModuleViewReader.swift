@@ -5,7 +5,7 @@ public enum ModuleViewReader {
     public static func walk(pid: Int32, start: UInt64? = nil, end: UInt64? = nil,
                             paths: ModulePaths = .default) throws -> ModuleView {
         let began = Clock.now
-        let session = try WalkSession(request: WalkRequest(pid: pid, start: start, end: end), paths: paths)
+        let session = try WalkSession(request: WalkRequest(pid: pid, start: start, end: end, seq: true), paths: paths)
         defer { try? session.close() }
         var decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
         var records: [StreamRecord] = []

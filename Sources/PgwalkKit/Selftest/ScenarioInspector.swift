@@ -128,6 +128,7 @@ struct ScenarioInspector {
         switch record {
         case .entry(let r): return "ENTRY \(r.level) \(Hex.short(r.addr))-\(Hex.short(r.next)) \(r.entry.info) action \(r.action)"
         case .pteRun(let r): return "PTE_RUN \(Hex.short(r.addr)) x\(r.entries.count)"
+        case .pteSeq(let r): return "PTE_SEQ \(Hex.short(r.addr)) x\(r.count) \(r.first.info)"
         case .noneRun(let r): return "NONE_RUN \(Hex.short(r.addr)) x\(r.count)"
         case .hole(let r): return "HOLE \(Hex.short(r.addr))-\(Hex.short(r.end)) depth \(r.depth)"
         case .hugetlb(let r): return "HUGETLB \(Hex.short(r.addr)) hmask \(Hex.short(r.hmask)) \(r.info)"

@@ -174,6 +174,7 @@ public struct StreamDecoder<Source: ByteSource> {
         let length = head.u32(4)
         guard let recordType = StreamRecordType(rawValue: type!) else { throw fail(.unknownType(type!)) }
         if recordType.isTrace && !header.isTrace { throw fail(.traceRecordWithoutTraceFlag) }
+        if recordType == .pteSeq && !header.flags.contains(.seq) { throw fail(.seqRecordWithoutSeqFlag) }
 
         let expected: UInt32
         switch recordType {
@@ -209,6 +210,30 @@ public struct StreamDecoder<Source: ByteSource> {
     private func info(_ word: UInt64) throws(StreamDecodingError.Reason) -> EntryInfo {
         guard let info = EntryInfo(rawValue: word) else { throw .badInfoKind(word) }
         return info
+    }
+
+    /// A PTE_SEQ body. Every element's info word must be valid and none may
+    /// be a none entry with raw 0; when the steps leave kind and flags alone
+    /// (the only steps the module writes), the first and last elements
+    /// stand for all.
+    private func sequence(addr: UInt64, count: Int, body: LittleEndianReader)
+        throws(StreamDecodingError.Reason) -> PTESeqRecord {
+        let raw = body.u64(16), infoWord = body.u64(24), rawStep = body.u64(32), infoStep = body.u64(40)
+        let last = UInt64(count - 1)
+        let (rawSpan, o1) = rawStep.multipliedReportingOverflow(by: last)
+        let (infoSpan, o2) = infoStep.multipliedReportingOverflow(by: last)
+        let (_, o3) = raw.addingReportingOverflow(rawSpan)
+        let (_, o4) = infoWord.addingReportingOverflow(infoSpan)
+        guard !(o1 || o2 || o3 || o4) else { throw .badSequence(address: addr) }
+        let record = PTESeqRecord(addr: addr, count: count, first: .init(raw: raw, info: try info(infoWord)),
+                                  rawStep: rawStep, infoStep: infoStep)
+        let checked = infoStep & EntryInfo.payloadFieldMask == infoStep ? [0, count - 1] : Array(0..<count)
+        for index in checked {
+            let i = UInt64(index)
+            let elementInfo = try info(infoWord &+ i &* infoStep)
+            if raw &+ i &* rawStep == 0 && elementInfo.kind == .none { throw .badSequence(address: addr) }
+        }
+        return record
     }
 
     private mutating func parse(
@@ -249,7 +274,7 @@ public struct StreamDecoder<Source: ByteSource> {
             return .entry(EntryRecord(entry: PageTableEntry(level: level, raw: body.u64(24), info: entryInfo),
                                       addr: addr, next: next, action: action))
 
-        case .pteRun, .noneRun:
+        case .pteRun, .noneRun, .pteSeq:
             guard arg8 == UInt8(PageTableLevel.pte.rawValue) else { throw .badLevel(arg8) }
             let count = Int(arg16)
             let maximum = geometry.ptrs(.pte)
@@ -265,6 +290,7 @@ public struct StreamDecoder<Source: ByteSource> {
             try validator.checkOrder(addr)
             validator.cover(to: end)
             if type == .noneRun { return .noneRun(NoneRunRecord(addr: addr, count: count)) }
+            if type == .pteSeq { return .pteSeq(try sequence(addr: addr, count: count, body: body)) }
             var entries: [PTERunRecord.PTEValue] = []
             entries.reserveCapacity(count)
             for element in 0..<count {

@@ -32,6 +32,10 @@ public struct StreamDecodingError: Error, Hashable, Sendable, CustomStringConver
         case unknownType(UInt8)
         /// A trace record in a stream without the TRACE flag.
         case traceRecordWithoutTraceFlag
+        /// A PTE_SEQ record in a stream whose header lacks the SEQ flag.
+        case seqRecordWithoutSeqFlag
+        /// A PTE_SEQ whose elements wrap around or include a none entry with raw 0.
+        case badSequence(address: UInt64)
         /// An address before the end of the previous leaf-level coverage (section 7).
         case addressBackwards(address: UInt64, previousEnd: UInt64)
         /// An address range outside the header's `[start, end)`.
@@ -121,6 +125,10 @@ public struct StreamDecodingError: Error, Hashable, Sendable, CustomStringConver
             return "unknown record type 0x\(String(type, radix: 16)); the stream is corrupt or from a newer format"
         case .traceRecordWithoutTraceFlag:
             return "trace record in a stream whose header lacks the TRACE flag"
+        case .seqRecordWithoutSeqFlag:
+            return "PTE_SEQ record in a stream whose header lacks the SEQ flag"
+        case let .badSequence(address):
+            return "PTE_SEQ at \(hex(address)) wraps around or holds a none entry with raw 0"
         case let .addressBackwards(address, previousEnd):
             return "address \(hex(address)) goes back before \(hex(previousEnd)), the end of the previous record; records are out of walk order"
         case let .addressOutsideRange(address, end, rangeStart, rangeEnd):

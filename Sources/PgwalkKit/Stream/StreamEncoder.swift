@@ -102,6 +102,13 @@ public struct StreamEncoder: Sendable {
                 out.u64(entry.raw)
                 out.u64(entry.info.rawValue)
             }
+        case .pteSeq(let record):
+            head(.pteSeq, 4, UInt16(truncatingIfNeeded: record.count), 48)
+            out.u64(record.addr)
+            out.u64(record.first.raw)
+            out.u64(record.first.info.rawValue)
+            out.u64(record.rawStep)
+            out.u64(record.infoStep)
         case .noneRun(let record):
             head(.noneRun, 4, UInt16(truncatingIfNeeded: record.count), 16)
             out.u64(record.addr)

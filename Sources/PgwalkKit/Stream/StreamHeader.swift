@@ -11,6 +11,8 @@ public struct StreamHeader: Hashable, Sendable {
         public static let pfnVisible = Flags(rawValue: 1 << 1)
         /// The kernel's `mm_walk_ops` has `walk_lock` (6.5+).
         public static let walkLock = Flags(rawValue: 1 << 2)
+        /// The request had `seq`: PTE_SEQ records may appear.
+        public static let seq = Flags(rawValue: 1 << 3)
     }
 
     /// `"PGWALK\0\0"`.

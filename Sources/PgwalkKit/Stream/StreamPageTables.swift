@@ -45,8 +45,9 @@ public struct StreamPageTables: Sendable {
             try pageTables.setVMA(vma)
         case .entry(let record):
             pageTables.setEntry(record.entry, at: record.addr)
-        case .pteRun(let record):
-            pageTables.setPTEs(startingAt: record.addr, record.entries.map { ($0.raw, $0.info) })
+        case .pteRun, .pteSeq:
+            let run = record.pteRun!
+            pageTables.setPTEs(startingAt: run.addr, run.entries.map { ($0.raw, $0.info) })
         case .noneRun(let record):
             pageTables.clearPTEs(startingAt: record.addr, count: record.count)
         case .hole(let record):

@@ -6,6 +6,7 @@ public enum StreamRecordType: UInt8, CaseIterable, Hashable, Sendable, CustomStr
     case noneRun = 0x05
     case hole = 0x06
     case hugetlb = 0x07
+    case pteSeq = 0x08
     case end = 0x0f
     case walkBegin = 0x10
     case walkEnd = 0x11
@@ -25,6 +26,7 @@ public enum StreamRecordType: UInt8, CaseIterable, Hashable, Sendable, CustomStr
         case .noneRun: return 16
         case .hole: return 24
         case .hugetlb: return 48
+        case .pteSeq: return 48
         case .end: return 40
         case .walkBegin: return 24
         case .walkEnd: return 16
@@ -43,6 +45,7 @@ public enum StreamRecordType: UInt8, CaseIterable, Hashable, Sendable, CustomStr
         case .noneRun: return "NONE_RUN"
         case .hole: return "HOLE"
         case .hugetlb: return "HUGETLB"
+        case .pteSeq: return "PTE_SEQ"
         case .end: return "END"
         case .walkBegin: return "WALK_BEGIN"
         case .walkEnd: return "WALK_END"

@@ -73,7 +73,7 @@ public struct Verifier {
 
     private func pass(start: UInt64?, end: UInt64?, pagemap: PagemapReader,
                       frameFlags: KernelPageFlagsReader?, collect: Bool) throws -> Pass {
-        let session = try WalkSession(request: WalkRequest(pid: options.pid, start: start, end: end),
+        let session = try WalkSession(request: WalkRequest(pid: options.pid, start: start, end: end, seq: true),
                                       paths: options.paths)
         defer { try? session.close() }
         let decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))

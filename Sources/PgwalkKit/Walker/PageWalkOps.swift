@@ -41,6 +41,12 @@ public protocol PageWalkOps {
     /// result, as the calls would stop there. Only ``StreamCallbackDriver``
     /// calls it.
     mutating func pteNoneRun(addr: UInt64, count: Int, walk: inout WalkContext) -> Int32
+    /// `sequence.count` `pte_entry` calls on the entries of a stream's
+    /// PTE_SEQ, from `sequence.addr`, one page apart. The default makes
+    /// exactly those ``pteEntry(_:addr:next:walk:)`` calls, stopping at the
+    /// first nonzero result, which it returns. Only ``StreamCallbackDriver``
+    /// calls it.
+    mutating func pteSequence(_ sequence: PTESeqRecord, walk: inout WalkContext) -> Int32
 }
 
 extension PageWalkOps {
@@ -54,6 +60,19 @@ extension PageWalkOps {
     public mutating func testWalk(start: UInt64, end: UInt64, walk: inout WalkContext) -> Int32 { 0 }
     public mutating func preVMA(start: UInt64, end: UInt64, walk: inout WalkContext) -> Int32 { 0 }
     public mutating func postVMA(walk: inout WalkContext) {}
+    public mutating func pteSequence(_ sequence: PTESeqRecord, walk: inout WalkContext) -> Int32 {
+        let pageSize = walk.geometry.pageSize
+        var addr = sequence.addr
+        for index in 0..<sequence.count {
+            let value = sequence.element(index)
+            let entry = PageTableEntry(level: .pte, raw: value.raw, info: value.info)
+            let result = pteEntry(entry, addr: addr, next: addr &+ pageSize, walk: &walk)
+            if result != 0 { return result }
+            addr &+= pageSize
+        }
+        return 0
+    }
+
     public mutating func pteNoneRun(addr: UInt64, count: Int, walk: inout WalkContext) -> Int32 {
         let pageSize = walk.geometry.pageSize
         let none = PageTableEntry.none(.pte)

@@ -8,8 +8,9 @@
 /// walk once, in order (`pgwalkctl walk`, `verify`).
 ///
 /// Mapping: VMA -> `pre_vma` (or `test_walk` for a VMA the module did not
-/// walk), ENTRY -> `p?d_entry`, PTE_RUN/NONE_RUN -> one `pte_entry` per
-/// page, HOLE -> one `pte_hole` per merged call, HUGETLB ->
+/// walk), ENTRY -> `p?d_entry`, PTE_RUN/PTE_SEQ/NONE_RUN -> one `pte_entry`
+/// per page (PTE_SEQ and NONE_RUN through ``PageWalkOps/pteSequence(_:walk:)``
+/// and ``PageWalkOps/pteNoneRun(addr:count:walk:)``, which ops may take in one step), HOLE -> one `pte_hole` per merged call, HUGETLB ->
 /// `hugetlb_entry`. `post_vma` is called when the walk leaves a VMA. The
 /// actions and results the ops return are ignored: the kernel already made
 /// its choices, and the stream is what it did.
@@ -67,6 +68,8 @@ public struct StreamCallbackDriver<Source: ByteSource> {
                     _ = ops.pteEntry(entry, addr: addr, next: addr &+ pageSize, walk: &walk)
                     addr &+= pageSize
                 }
+            case .pteSeq(let r):
+                _ = ops.pteSequence(r, walk: &walk)
             case .noneRun(let r):
                 _ = ops.pteNoneRun(addr: r.addr, count: r.count, walk: &walk)
             case .hole(let r):

@@ -1,0 +1,45 @@
+/// A PTE_SEQ record (FORMAT.md 5.10): consecutive `pte_entry` calls whose
+/// entries advance uniformly, so that element `i` is the PTE_RUN element
+/// `{raw + i * rawStep, info + i * infoStep}`. The module writes them only
+/// when the request asked for `seq`; they are a compact PTE_RUN and mean
+/// exactly what the expanded run means.
+public struct PTESeqRecord: Hashable, Sendable {
+    public var addr: UInt64
+    public var count: Int
+    /// The first element.
+    public var first: PTERunRecord.PTEValue
+    public var rawStep: UInt64
+    /// Added to the whole info word per element (1 << 24 advances the
+    /// payload by one page frame).
+    public var infoStep: UInt64
+
+    public init(addr: UInt64, count: Int, first: PTERunRecord.PTEValue, rawStep: UInt64, infoStep: UInt64) {
+        self.addr = addr
+        self.count = count
+        self.first = first
+        self.rawStep = rawStep
+        self.infoStep = infoStep
+    }
+
+    /// Element `index` (0 ..< count). The decoder has checked that every
+    /// element's info word is valid.
+    public func element(_ index: Int) -> PTERunRecord.PTEValue {
+        let i = UInt64(index)
+        return PTERunRecord.PTEValue(raw: first.raw &+ i &* rawStep,
+                                     info: EntryInfo(rawValue: first.info.rawValue &+ i &* infoStep)!)
+    }
+
+    /// The same calls as a PTE_RUN: what a stream without `seq` would carry.
+    public var run: PTERunRecord {
+        PTERunRecord(addr: addr, entries: (0..<count).map(element))
+    }
+
+    /// Whether only the payload advances (by `payloadStep` per element) and
+    /// kind, flags and swap type stay those of the first element.
+    public func advancesPayloadOnly(by payloadStep: UInt64) -> Bool {
+        infoStep == payloadStep << EntryInfo.payloadShift
+    }
+
+    /// The end of the record's coverage: `addr + count * pageSize`.
+    public func end(pageSize: UInt64) -> UInt64 { addr &+ UInt64(count) * pageSize }
+}
