@@ -209,7 +209,9 @@ def main():
         pass
     commit = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     doc = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        # When the guest wrote the measurements, not when they were rendered.
+        "date": datetime.datetime.fromtimestamp(os.path.getmtime(raw_path), datetime.timezone.utc)
+        .strftime("%Y-%m-%d %H:%M UTC"),
         "commit": commit,
         "host": {"cpu": host_cpu, "cpus": os.cpu_count(), "kernel": platform.release()},
         "guest": guest,
