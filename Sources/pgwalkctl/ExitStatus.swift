@@ -38,7 +38,7 @@ enum ExitStatus: Int32 {
             case .notLoaded: self = .moduleNotLoaded
             case .permissionDenied: self = .permissionDenied
             case .noSuchProcess: self = .noSuchProcess
-            case .invalidRequest, .kernelThread, .io: self = .failure
+            case .invalidRequest, .tokenUnsupported, .kernelThread, .io: self = .failure
             }
         default:
             if let classified = ExitStatus.classify(error) {

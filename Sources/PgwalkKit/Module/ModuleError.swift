@@ -15,6 +15,9 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
         case kernelThread
         /// The module rejected the request as malformed or out of range.
         case invalidRequest
+        /// The loaded module is older than this client and does not know a
+        /// request token the client used (``ModuleError/token``).
+        case tokenUnsupported
         /// Anything else.
         case io
     }
@@ -23,12 +26,30 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
     public var errno: Errno?
     public var operation: String
     public var pid: Int32?
+    /// For ``Kind/tokenUnsupported``: the token.
+    public var token: String?
 
-    public init(kind: Kind, errno: Errno?, operation: String, pid: Int32? = nil) {
+    public init(kind: Kind, errno: Errno?, operation: String, pid: Int32? = nil, token: String? = nil) {
         self.kind = kind
         self.errno = errno
         self.operation = operation
         self.pid = pid
+        self.token = token
+    }
+
+    /// Why the module refused `request` with `errno`: when the request has a
+    /// token that the loaded module does not list in `request_tokens` (a
+    /// module older than this client), that, since the errno alone (EINVAL)
+    /// would point at the range instead.
+    public static func rejected(_ request: WalkRequest, errno: Errno, info: ModuleInfo?) -> ModuleError {
+        if errno == .invalidArgument, let info {
+            let missing = request.optionalTokens.filter { !info.requestTokens.contains($0) }
+            if let token = missing.first {
+                return ModuleError(kind: .tokenUnsupported, errno: errno, operation: "request",
+                                   pid: request.pid, token: token)
+            }
+        }
+        return from(errno, operation: "request", pid: request.pid)
     }
 
     /// Classifies an errno from opening the walk file or writing a request,
@@ -71,6 +92,11 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
         case .invalidRequest:
             return "the module rejected the request for \(target)\(cause): "
                 + "check --start/--end (page aligned, start < end, below the user address limit)."
+        case .tokenUnsupported:
+            let token = self.token ?? "?"
+            return "the loaded pgwalk module does not accept the request token '\(token)'\(cause): "
+                + "it is older than this pgwalkctl. Load the module built with it ('sudo make load')"
+                + (token == "seq" ? ", or pass --no-seq." : ".")
         case .io:
             return "\(operation) failed for \(target)\(cause)."
         }

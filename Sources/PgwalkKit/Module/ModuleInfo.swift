@@ -27,6 +27,11 @@ public struct ModuleInfo: Sendable, Equatable {
 
     public var pagingLevels: Int? { self["paging_levels"].flatMap { Int($0) } }
     public var formatVersion: Int? { self["format_version"].flatMap { Int($0) } }
+    /// The request tokens the module accepts (`request_tokens`); modules
+    /// that predate the key accepted `pid start end trace`.
+    public var requestTokens: Set<String> {
+        Set((self["request_tokens"] ?? "pid start end trace").split(separator: " ").map(String.init))
+    }
 
     /// Reads the info file of the loaded module.
     public static func read(paths: ModulePaths = .default) throws -> ModuleInfo {

@@ -21,6 +21,13 @@ public struct WalkRequest: Sendable, Equatable {
         self.seq = seq
     }
 
+    /// The tokens beyond `pid=`, `start=` and `end=` that this request uses,
+    /// which a module may predate (FORMAT.md section 2, the info file's
+    /// `request_tokens`).
+    public var optionalTokens: [String] {
+        (trace ? ["trace"] : []) + (seq ? ["seq"] : [])
+    }
+
     /// The request line written to the walk file.
     public var text: String {
         var tokens = ["pid=\(pid)"]

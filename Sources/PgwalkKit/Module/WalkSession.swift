@@ -27,7 +27,7 @@ public final class WalkSession {
             precondition(written == text.utf8.count)
         } catch let errno as Errno {
             try? fd.close()
-            throw ModuleError.from(errno, operation: "request", pid: request.pid)
+            throw ModuleError.rejected(request, errno: errno, info: try? ModuleInfo.read(paths: paths))
         }
         self.fileDescriptor = fd
     }

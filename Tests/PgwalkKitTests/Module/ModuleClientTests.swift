@@ -34,6 +34,30 @@ import Testing
         #expect(ModuleError.from(errno, operation: "request", pid: 1).kind == kind)
     }
 
+    @Test func requestTextWithSeq() {
+        #expect(WalkRequest(pid: 9, seq: true).text == "pid=9 seq\n")
+        #expect(WalkRequest(pid: 9, trace: true, seq: true).text == "pid=9 trace seq\n")
+    }
+
+    /// EINVAL for a request with `seq` from a module whose info file does
+    /// not list it (a module from before PTE_SEQ has no `request_tokens`
+    /// key at all) names the token, not the range.
+    @Test func aModuleOlderThanTheClientIsNamedAsSuch() {
+        let old = ModuleInfo(parsing: "module_version: 1.0.0\nformat_version: 1\n")
+        let current = ModuleInfo(parsing: "format_version: 1\nrequest_tokens: pid start end trace seq\n")
+        let seq = WalkRequest(pid: 5, seq: true)
+        let error = ModuleError.rejected(seq, errno: .invalidArgument, info: old)
+        #expect(error.kind == .tokenUnsupported)
+        #expect(error.token == "seq")
+        #expect(error.description.contains("--no-seq"))
+        // Everything else stays as the errno says.
+        #expect(ModuleError.rejected(seq, errno: .invalidArgument, info: current).kind == .invalidRequest)
+        #expect(ModuleError.rejected(seq, errno: .invalidArgument, info: nil).kind == .invalidRequest)
+        #expect(ModuleError.rejected(WalkRequest(pid: 5, trace: true), errno: .invalidArgument, info: old).kind
+            == .invalidRequest)
+        #expect(ModuleError.rejected(seq, errno: .noSuchProcess, info: old).kind == .noSuchProcess)
+    }
+
     @Test func notLoadedMessageSaysHowToLoad() {
         let error = ModuleError.from(.noSuchFileOrDirectory, operation: "open", pid: 1)
         #expect(error.description.contains("sudo make load"))
