@@ -280,35 +280,41 @@ static bool pgwalk_seq_steps(u64 a_raw, u64 a_info, u64 b_raw, u64 b_info,
 	return true;
 }
 
-/*
- * With seq: extend the last PTE_SEQ with @e, or turn the last two elements
- * of the last PTE_RUN and @e into a new PTE_SEQ of three (48 bytes where
- * the three elements would take 48, or 64 with the header of a run they
- * would be all of). Returns false when @e is not the next step of either:
- * it then goes into a PTE_RUN.
- */
-static bool pgwalk_seq_extend(struct pgwalk_session *s, unsigned long addr,
-			      const struct pgwalk_entry *e)
+/* With seq: extend the last PTE_SEQ if @e is its next element. */
+static bool pgwalk_seq_grow(struct pgwalk_session *s, unsigned long addr,
+			    const struct pgwalk_entry *e)
 {
 	struct pgwalk_rec_pte_seq *seq;
-	struct pgwalk_rec_pte_run *run;
-	struct pgwalk_pte *elem;
-	u64 raw, info, raw_step, info_step;
 	u32 n;
 
 	seq = (struct pgwalk_rec_pte_seq *)pgwalk_last_run(s, PGWALK_REC_PTE_SEQ,
 							   addr);
-	if (seq) {
-		n = le16_to_cpu(seq->hdr.arg16);
-		if (e->raw != le64_to_cpu(seq->raw) + n * le64_to_cpu(seq->raw_step) ||
-		    e->info != le64_to_cpu(seq->info) + n * le64_to_cpu(seq->info_step))
-			return false;
-		le16_add_cpu(&seq->hdr.arg16, 1);
-		return true;
-	}
+	if (!seq)
+		return false;
+	n = le16_to_cpu(seq->hdr.arg16);
+	if (e->raw != le64_to_cpu(seq->raw) + n * le64_to_cpu(seq->raw_step) ||
+	    e->info != le64_to_cpu(seq->info) + n * le64_to_cpu(seq->info_step))
+		return false;
+	le16_add_cpu(&seq->hdr.arg16, 1);
+	return true;
+}
 
-	run = pgwalk_last_run(s, PGWALK_REC_PTE_RUN, addr);
-	n = run ? le16_to_cpu(run->hdr.arg16) : 0;
+/*
+ * With seq: turn the last two elements of @run (the last record, which @e
+ * follows) and @e into a new PTE_SEQ of three: 48 bytes where the three
+ * elements would take 48, or 64 with the header of a run they would be all
+ * of. Returns false when they do not advance uniformly: @e then goes into
+ * @run.
+ */
+static bool pgwalk_seq_start(struct pgwalk_session *s,
+			     struct pgwalk_rec_pte_run *run, unsigned long addr,
+			     const struct pgwalk_entry *e)
+{
+	u32 n = le16_to_cpu(run->hdr.arg16);
+	struct pgwalk_rec_pte_seq *seq;
+	u64 raw, info, raw_step, info_step;
+	struct pgwalk_pte *elem;
+
 	if (n < 2)
 		return false;
 	elem = (struct pgwalk_pte *)(run + 1) + n - 2;
@@ -379,13 +385,14 @@ static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 		return pgwalk_none_pte(s, addr);
 
 	pgwalk_decode_pte(val, s->pfn_visible, &e);
-	if (s->seq && pgwalk_seq_extend(s, addr, &e)) {
+	/* The last run, if this entry follows it in the same table. */
+	run = pgwalk_last_run(s, PGWALK_REC_PTE_RUN, addr);
+	if (s->seq && (run ? pgwalk_seq_start(s, run, addr, &e) :
+			     pgwalk_seq_grow(s, addr, &e))) {
 		s->progress = true;
 		return 0;
 	}
 
-	/* Extend the last run if this entry follows it in the same table. */
-	run = pgwalk_last_run(s, PGWALK_REC_PTE_RUN, addr);
 	if (!pgwalk_room(s, sizeof(*elem) + (run ? 0 : sizeof(*run))))
 		return pgwalk_stop(s, PGWALK_CB_PTE_ENTRY, addr);
 	if (run) {

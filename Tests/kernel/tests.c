@@ -1798,6 +1798,19 @@ static int walk_as(pid_t pid, const char *tokens, int hidden, struct walk *w)
 	return hidden ? walk_nosysadmin(pid, tokens, 0, w) : walk_pid(pid, tokens, w);
 }
 
+/* The target walked without seq (@ptok) and then with it (@stok). */
+static int walk_pair(const char *ptok, const char *stok, int hidden,
+		     struct walk *plain, struct walk *seq)
+{
+	if (walk_as(T.pid, ptok, hidden, plain))
+		return -1;
+	if (walk_as(T.pid, stok, hidden, seq)) {
+		walk_free(plain);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * The steps 5.10 says the module writes: the same entry again, or the
  * next page frame. A hidden PFN cannot advance, so only the first then.
@@ -1940,12 +1953,8 @@ static int t_seq_same(int hidden, int trace)
 	struct seq_stats st;
 	int complete, r;
 
-	if (walk_as(T.pid, ptok, hidden, &plain))
+	if (walk_pair(ptok, stok, hidden, &plain, &seq))
 		return -1;
-	if (walk_as(T.pid, stok, hidden, &seq)) {
-		walk_free(&plain);
-		return -1;
-	}
 	seq_count(&seq, &st);
 	complete = plain.s.chunks == 1 && seq.s.chunks == 1;
 	if (!(seq.s.flags & PGWALK_HDR_SEQ) || (plain.s.flags & PGWALK_HDR_SEQ))
@@ -2183,12 +2192,8 @@ static int t_seq_dense(int hidden)
 	snprintf(ptok, sizeof(ptok), "start=0x%llx end=0x%llx", (unsigned long long)T.big,
 		 (unsigned long long)(T.big + T.big_n * PAGE));
 	snprintf(stok, sizeof(stok), "%s seq", ptok);
-	if (walk_as(T.pid, ptok, hidden, &plain))
+	if (walk_pair(ptok, stok, hidden, &plain, &seq))
 		return -1;
-	if (walk_as(T.pid, stok, hidden, &seq)) {
-		walk_free(&plain);
-		return -1;
-	}
 	seq_count(&plain, &ps);
 	seq_count(&seq, &ss);
 	note("big region, %llu pages, PFNs %s: %zu bytes, %zu PTE records without seq; %zu bytes, %zu PTE records with (%zu PTE_SEQ for %llu pages, n up to %u)",

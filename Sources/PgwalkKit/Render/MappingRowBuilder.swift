@@ -113,14 +113,7 @@ public struct MappingRowBuilder: PageWalkOps {
         let info = sequence.first.info
         guard sequence.advancesPayloadOnly(by: step(for: info.kind)) else {
             let pageSize = walk.geometry.pageSize
-            var addr = sequence.addr
-            for index in 0..<sequence.count {
-                let value = sequence.element(index)
-                addLeaf(PageTableEntry(level: .pte, raw: value.raw, info: value.info), entryStart: addr,
-                        addr: addr, next: addr &+ pageSize, placement: .level(.pte), vmaStart: walk.vma?.start)
-                addr &+= pageSize
-            }
-            return 0
+            return sequence.forEachEntry(pageSize: pageSize) { pteEntry($0, addr: $1, next: $1 &+ pageSize, walk: &walk) }
         }
         add(start: sequence.addr, end: sequence.addr &+ UInt64(sequence.count) << UInt64(pageShift),
             placement: .level(.pte), info: info, firstPayload: info.payload, vmaStart: walk.vma?.start)

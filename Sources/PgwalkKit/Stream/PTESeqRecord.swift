@@ -29,6 +29,20 @@ public struct PTESeqRecord: Hashable, Sendable {
                                      info: EntryInfo(rawValue: first.info.rawValue &+ i &* infoStep)!)
     }
 
+    /// Calls `body` with each element as a PTE and its address, in order,
+    /// and stops at the first nonzero result, which it returns, as a walk's
+    /// `pte_entry` calls stop.
+    public func forEachEntry(pageSize: UInt64, _ body: (PageTableEntry, UInt64) -> Int32) -> Int32 {
+        var addr = self.addr
+        for index in 0..<count {
+            let value = element(index)
+            let result = body(PageTableEntry(level: .pte, raw: value.raw, info: value.info), addr)
+            if result != 0 { return result }
+            addr &+= pageSize
+        }
+        return 0
+    }
+
     /// The same calls as a PTE_RUN: what a stream without `seq` would carry.
     public var run: PTERunRecord {
         PTERunRecord(addr: addr, entries: (0..<count).map(element))

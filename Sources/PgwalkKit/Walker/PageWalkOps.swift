@@ -62,15 +62,7 @@ extension PageWalkOps {
     public mutating func postVMA(walk: inout WalkContext) {}
     public mutating func pteSequence(_ sequence: PTESeqRecord, walk: inout WalkContext) -> Int32 {
         let pageSize = walk.geometry.pageSize
-        var addr = sequence.addr
-        for index in 0..<sequence.count {
-            let value = sequence.element(index)
-            let entry = PageTableEntry(level: .pte, raw: value.raw, info: value.info)
-            let result = pteEntry(entry, addr: addr, next: addr &+ pageSize, walk: &walk)
-            if result != 0 { return result }
-            addr &+= pageSize
-        }
-        return 0
+        return sequence.forEachEntry(pageSize: pageSize) { pteEntry($0, addr: $1, next: $1 &+ pageSize, walk: &walk) }
     }
 
     public mutating func pteNoneRun(addr: UInt64, count: Int, walk: inout WalkContext) -> Int32 {
