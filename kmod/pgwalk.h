@@ -122,6 +122,18 @@ struct pgwalk_session {
 	bool progress;			/* a leaf-level record was written */
 	size_t last_rec;		/* offset of the last record, or -1 */
 
+	/*
+	 * With seq: the PTE value that pte_entry may take as the next element
+	 * of the PTE_SEQ at seq_rec, while that is the last record, without
+	 * decoding it (pgwalk_seq_predict()); and the last PTE value seen.
+	 */
+	size_t seq_rec;			/* that PTE_SEQ, or -1 */
+	unsigned long seq_next_addr;
+	u64 seq_next_val;
+	u64 seq_val_step;		/* 0 or PAGE_SIZE */
+	unsigned long prev_pte_addr;
+	u64 prev_pte_val;
+
 	/* Kept across fills: what was reported, to suppress repeats. */
 	struct pgwalk_last_entry last[PGWALK_LEVEL_PTE];
 	unsigned long last_vma_start, last_vma_end;

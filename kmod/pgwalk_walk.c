@@ -350,6 +350,69 @@ static bool pgwalk_seq_start(struct pgwalk_session *s,
 	return true;
 }
 
+/*
+ * With seq: expect @val + @step at the address after @addr as the next
+ * element of the PTE_SEQ at seq_rec, @val being its last. The caller knows
+ * that decoding @val + @step gives that element if only the PFN field
+ * changes and the new frame is neither the zero page nor beyond the info
+ * word's payload; that is checked here, per step. The next table starts a
+ * new record.
+ */
+static void pgwalk_seq_expect(struct pgwalk_session *s, unsigned long addr,
+			      u64 val, u64 step)
+{
+	u64 next = val + step;
+
+	if (!((addr + PAGE_SIZE) & ~PMD_MASK) ||
+	    (step && ((next ^ val) & ~PTE_PFN_MASK ||
+		      is_zero_pfn(pte_pfn(__pte(next))) ||
+		      pte_pfn(__pte(next)) > PGWALK_INFO_PAYLOAD_MAX))) {
+		s->seq_rec = PGWALK_NO_REC;
+		return;
+	}
+	s->seq_next_addr = addr + PAGE_SIZE;
+	s->seq_next_val = next;
+}
+
+/*
+ * With seq, once the PTE @val at @addr became the last element of the last
+ * record, a PTE_SEQ, by the step @step from the entry before: remember the
+ * value at the next address that would be its next element, so that
+ * pte_entry takes it by comparing one value instead of decoding it. Only
+ * where decoding is certain to give what the record predicts: @step 0
+ * (decoding the same value gives the same element, and the record's steps
+ * are 0), or @step PAGE_SIZE (the record advances by one frame) from a
+ * present entry that is not PROT_NONE (whose PFN is stored inverted) and
+ * not the zero page, with the conditions of pgwalk_seq_expect().
+ */
+static void pgwalk_seq_predict(struct pgwalk_session *s, unsigned long addr,
+			       u64 val, u64 step)
+{
+	pte_t cur = __pte(val);
+
+	s->seq_rec = PGWALK_NO_REC;
+	if (step && (step != PAGE_SIZE || !pte_present(cur) ||
+		     pte_protnone(cur) || is_zero_pfn(pte_pfn(cur))))
+		return;
+	s->seq_rec = s->last_rec;
+	s->seq_val_step = step;
+	pgwalk_seq_expect(s, addr, val, step);
+}
+
+/* With seq: @val at @addr is the value pgwalk_seq_predict() expected. */
+static int pgwalk_seq_take(struct pgwalk_session *s, unsigned long addr,
+			   u64 val)
+{
+	struct pgwalk_rec_hdr *h = (struct pgwalk_rec_hdr *)(s->buf + s->seq_rec);
+
+	le16_add_cpu(&h->arg16, 1);
+	pgwalk_seq_expect(s, addr, val, s->seq_val_step);
+	s->prev_pte_addr = addr;
+	s->prev_pte_val = val;
+	s->progress = true;
+	return 0;
+}
+
 static int pgwalk_none_pte(struct pgwalk_session *s, unsigned long addr)
 {
 	struct pgwalk_rec_none_run *run;
@@ -381,6 +444,9 @@ static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 
 	if (s->stopped)
 		return 1;
+	if (s->seq_rec != PGWALK_NO_REC && s->seq_rec == s->last_rec &&
+	    addr == s->seq_next_addr && pte_val(val) == s->seq_next_val)
+		return pgwalk_seq_take(s, addr, pte_val(val));
 	if (pte_none(val) && !pte_val(val))
 		return pgwalk_none_pte(s, addr);
 
@@ -389,9 +455,17 @@ static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 	run = pgwalk_last_run(s, PGWALK_REC_PTE_RUN, addr);
 	if (s->seq && (run ? pgwalk_seq_start(s, run, addr, &e) :
 			     pgwalk_seq_grow(s, addr, &e))) {
+		/* The entry before is the record's element before. */
+		if (s->prev_pte_addr == addr - PAGE_SIZE)
+			pgwalk_seq_predict(s, addr, pte_val(val),
+					   pte_val(val) - s->prev_pte_val);
+		s->prev_pte_addr = addr;
+		s->prev_pte_val = pte_val(val);
 		s->progress = true;
 		return 0;
 	}
+	s->prev_pte_addr = addr;
+	s->prev_pte_val = pte_val(val);
 
 	if (!pgwalk_room(s, sizeof(*elem) + (run ? 0 : sizeof(*run))))
 		return pgwalk_stop(s, PGWALK_CB_PTE_ENTRY, addr);
@@ -625,6 +699,8 @@ void pgwalk_begin_fill(struct pgwalk_session *s)
 	s->len = 0;
 	s->pos = 0;
 	s->last_rec = PGWALK_NO_REC;
+	s->seq_rec = PGWALK_NO_REC;
+	s->prev_pte_addr = 0;
 	s->stopped = false;
 	s->progress = false;
 }

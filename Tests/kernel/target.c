@@ -15,15 +15,28 @@
  *   thp none REASON            THP unavailable
  *   high ADDR 4 BITS           anonymous above 47 bits (5-level paging only)
  *   high none                  (4-level paging)
+ *   drain ADDR NPAGES          anonymous, NOHUGEPAGE, all written, to use up
+ *                              the frames freed lately (see fresh_frames())
+ *   pnone ADDR NPAGES up|down  anonymous, NOHUGEPAGE, every page written in
+ *                              ascending (up) or descending (down) address
+ *                              order, then mprotect(PROT_NONE)
+ *   split ADDR NPAGES BLOCK prot|dontdump
+ *                              anonymous, NOHUGEPAGE, every page written in
+ *                              ascending order, then every other BLOCK-page
+ *                              block (the 2nd, 4th, ...) made PROT_READ, or
+ *                              MADV_DONTDUMP (its PTEs unchanged): NPAGES /
+ *                              BLOCK adjacent VMAs that cannot merge
  *   big ADDR NPAGES            (with --big) anonymous, NOHUGEPAGE, all written
  *   ready
- * Every region is its own VMA with unmapped guard pages around it.
+ * Every region is its own VMA (split: its own VMAs) with unmapped guard
+ * pages around it; the pnone and split regions share one PTE table.
  * Then it waits until stdin reaches EOF (or, with --signal, forever), and
  * exits 0 on SIGTERM, removing its file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +53,13 @@
 #define ANON_PAGES 64
 #define ZERO_PAGES 8
 #define FILE_PAGES 48
+#define PNONE_PAGES 64
+#define SPLIT_PAGES 24
+#define SPLIT_BLOCK 4
+#define DRAIN_MAX (32UL << 20)
+#define DRAIN_RUN 32
+
+#define PM_PFN_MASK ((1ULL << 55) - 1)
 
 static char file_path[256];
 
@@ -49,6 +69,50 @@ static void die(const char *what)
 	if (file_path[0])
 		unlink(file_path);
 	exit(2);
+}
+
+/*
+ * Map at @at and write pages, NOHUGEPAGE, until DRAIN_RUN pages in a row got
+ * consecutive ascending frames (or DRAIN_MAX is used, or pagemap shows no
+ * PFNs); returns how many, the rest is unmapped again. Frames freed lately
+ * wait on this CPU's free lists in the order they were freed; once those
+ * are used up the allocator hands out frames in ascending order, so that
+ * the pages written next on this CPU get consecutive frames, ascending in
+ * the order they are written.
+ */
+static size_t fresh_frames(uint8_t *at)
+{
+	volatile uint8_t *p;
+	uint64_t pm[DRAIN_RUN];
+	size_t n = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		die("pagemap");
+	p = mmap(at, DRAIN_MAX, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap drain");
+	if (madvise((void *)p, DRAIN_MAX, MADV_NOHUGEPAGE))
+		die("madvise drain");
+	while (n + DRAIN_RUN <= DRAIN_MAX / PAGE) {
+		int run = 1;
+
+		for (int i = 0; i < DRAIN_RUN; i++)
+			p[(n + i) * PAGE] = 1;
+		if (pread(fd, pm, sizeof(pm), (off_t)((uintptr_t)(p + n * PAGE) / PAGE * 8)) !=
+		    (ssize_t)sizeof(pm))
+			die("pread pagemap");
+		n += DRAIN_RUN;
+		for (int i = 1; i < DRAIN_RUN; i++)
+			run &= (pm[i] & PM_PFN_MASK) == (pm[0] & PM_PFN_MASK) + (uint64_t)i;
+		if (run || !(pm[0] & PM_PFN_MASK))
+			break;
+	}
+	close(fd);
+	if (n * PAGE < DRAIN_MAX && munmap((void *)(p + n * PAGE), DRAIN_MAX - n * PAGE))
+		die("munmap drain");
+	return n;
 }
 
 static void on_term(int sig)
@@ -98,9 +162,11 @@ int main(int argc, char **argv)
 	 * One reservation for everything, so the regions sit at known places
 	 * with unmapped guards between them:
 	 *   [guard][anon 64p][guard][zero 8p][guard][file 48p][guard]
-	 *   [pad to 2M][thp 2M][guard 2M][big][guard]
+	 *   [pad to 2M][thp 2M][guard 2M][drain, up to 32M][guard to 2M]
+	 *   [guard][pnone up][guard][pnone down][guard][split prot][guard]
+	 *   [split dontdump][guard to 2M][big][guard]
 	 */
-	total = 8 * HPAGE + (big_mib << 20) + 2 * HPAGE;
+	total = 10 * HPAGE + DRAIN_MAX + 2 * HPAGE + (big_mib << 20) + 2 * HPAGE;
 	base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		die("reserve");
@@ -226,6 +292,70 @@ int main(int argc, char **argv)
 				munmap((void *)h, 4 * PAGE);
 			fprintf(out, "high none\n");
 		}
+	}
+
+	/*
+	 * PROT_NONE, and adjacent VMAs of consecutive frames: one 2 MiB
+	 * aligned window, so one PTE table, with a guard page between regions,
+	 * written on one CPU right after fresh_frames().
+	 */
+	{
+		cpu_set_t all, one;
+		size_t w, n;
+
+		if (sched_getaffinity(0, sizeof(all), &all))
+			die("sched_getaffinity");
+		CPU_ZERO(&one);
+		CPU_SET(sched_getcpu(), &one);
+		if (sched_setaffinity(0, sizeof(one), &one))
+			die("sched_setaffinity");
+		n = fresh_frames(base + off);
+		fprintf(out, "drain 0x%lx %zu\n", (unsigned long)(uintptr_t)(base + off), n);
+		off += (n * PAGE + PAGE + HPAGE - 1) & ~(HPAGE - 1);
+		w = off + PAGE;
+
+		for (int down = 0; down < 2; down++) {
+			p = mmap(base + w, PNONE_PAGES * PAGE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			if (p == MAP_FAILED)
+				die("mmap pnone");
+			if (madvise((void *)p, PNONE_PAGES * PAGE, MADV_NOHUGEPAGE))
+				die("madvise pnone");
+			/* in order of writing the frames tend to ascend */
+			for (int i = 0; i < PNONE_PAGES; i++) {
+				int k = down ? PNONE_PAGES - 1 - i : i;
+
+				p[k * PAGE + 3] = (uint8_t)(k + 1);
+			}
+			if (mprotect((void *)p, PNONE_PAGES * PAGE, PROT_NONE))
+				die("mprotect pnone");
+			fprintf(out, "pnone 0x%lx %d %s\n", (unsigned long)(uintptr_t)p,
+				PNONE_PAGES, down ? "down" : "up");
+			w += PNONE_PAGES * PAGE + PAGE;
+		}
+		for (int dd = 0; dd < 2; dd++) {
+			p = mmap(base + w, SPLIT_PAGES * PAGE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			if (p == MAP_FAILED)
+				die("mmap split");
+			if (madvise((void *)p, SPLIT_PAGES * PAGE, MADV_NOHUGEPAGE))
+				die("madvise split");
+			for (int i = 0; i < SPLIT_PAGES; i++)
+				p[i * PAGE + 11] = (uint8_t)(i + 1);
+			for (int b = SPLIT_BLOCK; b < SPLIT_PAGES; b += 2 * SPLIT_BLOCK) {
+				void *q = (void *)(p + b * PAGE);
+
+				if (dd ? madvise(q, SPLIT_BLOCK * PAGE, MADV_DONTDUMP) :
+					 mprotect(q, SPLIT_BLOCK * PAGE, PROT_READ))
+					die("split");
+			}
+			fprintf(out, "split 0x%lx %d %d %s\n", (unsigned long)(uintptr_t)p,
+				SPLIT_PAGES, SPLIT_BLOCK, dd ? "dontdump" : "prot");
+			w += SPLIT_PAGES * PAGE + PAGE;
+		}
+		off += HPAGE;
+		if (sched_setaffinity(0, sizeof(all), &all))
+			die("sched_setaffinity");
 	}
 
 	if (big_mib) {

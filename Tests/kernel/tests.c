@@ -116,6 +116,10 @@ struct target {
 	uint64_t anon, zero, file, thp, big, high;
 	unsigned anon_n, zero_n, file_n;
 	uint64_t big_n;
+	uint64_t pnone[2];	/* PROT_NONE, written upwards, downwards */
+	uint64_t split[2];	/* adjacent VMAs: PROT_READ, MADV_DONTDUMP blocks */
+	unsigned pnone_n, split_n, split_block;
+	uint64_t drain_n;	/* pages the target wrote before those regions */
 	char anon_bits[256], file_bits[256], file_path[256], high_bits[8];
 	long thp_kb;		/* AnonHugePages the target saw, -1: no THP */
 	char thp_none[256];
@@ -162,6 +166,19 @@ static int parse_target_line(struct target *t, char *line)
 	}
 	if (sscanf(line, "big %llx %llu", &a, &b) == 2) {
 		t->big = a, t->big_n = b;
+		return 0;
+	}
+	if (sscanf(line, "drain %llx %llu", &a, &b) == 2) {
+		t->drain_n = b;
+		return 0;
+	}
+	if (sscanf(line, "pnone %llx %u %255s", &a, &n, s1) == 3) {
+		t->pnone[!strcmp(s1, "down")] = a, t->pnone_n = n;
+		return 0;
+	}
+	if (sscanf(line, "split %llx %u %llu %255s", &a, &n, &b, s1) == 4) {
+		t->split[!strcmp(s1, "dontdump")] = a, t->split_n = n;
+		t->split_block = (unsigned)b;
 		return 0;
 	}
 	return 0;
@@ -2223,6 +2240,228 @@ static int t_seq_dense(int hidden)
 	return r;
 }
 
+/* The target's [lo, hi) walked without seq and with it. */
+static int walk_pair_range(uint64_t lo, uint64_t hi, int hidden, struct walk *plain,
+			   struct walk *seq)
+{
+	char ptok[128], stok[160];
+
+	snprintf(ptok, sizeof(ptok), "start=0x%llx end=0x%llx", (unsigned long long)lo,
+		 (unsigned long long)hi);
+	snprintf(stok, sizeof(stok), "%s seq", ptok);
+	return walk_pair(ptok, stok, hidden, plain, seq);
+}
+
+/*
+ * Every PTE_RUN, PTE_SEQ and NONE_RUN of w lies inside the VMA whose
+ * record came last before it: the pte_entry calls of two VMAs never share
+ * a record, not even where the second VMA's entries go on with the step
+ * of the first one's.
+ */
+static int check_runs_in_vmas(const struct walk *w)
+{
+	const struct pgw_rec *vma = NULL;
+
+	for (size_t i = 0; i < w->s.nrecs; i++) {
+		const struct pgw_rec *r = &w->s.recs[i];
+
+		if (r->type == PGWALK_REC_VMA)
+			vma = r;
+		else if ((r->type == PGWALK_REC_PTE_RUN || r->type == PGWALK_REC_PTE_SEQ ||
+			  r->type == PGWALK_REC_NONE_RUN) &&
+			 (!vma || r->a < vma->a || r->b > vma->b))
+			return failf("%s [0x%llx,0x%llx) x%u is not inside its VMA [0x%llx,0x%llx)",
+				     pgw_type_name(r->type), (unsigned long long)r->a,
+				     (unsigned long long)r->b, r->arg16,
+				     (unsigned long long)(vma ? vma->a : 0),
+				     (unsigned long long)(vma ? vma->b : 0));
+	}
+	return 0;
+}
+
+/* How many of the n - 1 steps between the frames of pm go up, and down, by one. */
+static void frame_steps(const uint64_t *pm, unsigned n, unsigned *up, unsigned *down)
+{
+	*up = *down = 0;
+	for (unsigned i = 1; i < n; i++) {
+		uint64_t a = pm[i - 1] & PM_PFN_MASK, b = pm[i] & PM_PFN_MASK;
+
+		*up += b == a + 1;
+		*down += b + 1 == a;
+	}
+}
+
+/*
+ * The PROT_NONE regions. x86-64 keeps a PROT_NONE entry's PFN inverted
+ * (arch/x86/include/asm/pgtable-invert.h): where the frames ascend with
+ * the address (the region written upwards) the raw values descend by a
+ * page, and where they descend (written downwards) the raw values ascend
+ * by a page while the PFN, the payload, descends. Neither is a step 5.10
+ * folds with PFNs visible; with PFNs hidden both runs are like entries
+ * that fold with steps (0,0). Whatever the module folds, or takes as the
+ * next element of a PTE_SEQ without decoding it, seq must expand to the
+ * plain walk's elements, and these to what pagemap says.
+ */
+static int t_seq_pnone(int hidden)
+{
+	uint64_t pm[2][512], lo, hi;
+	struct walk plain, seq;
+	struct seq_stats st;
+	unsigned up[2], down[2], over = 0;
+	int r = 0;
+
+	if (!T.pnone[0] || !T.pnone[1] || T.pnone_n > 512)
+		return failf("the target has no PROT_NONE regions");
+	for (int k = 0; k < 2; k++) {
+		if (read_pagemap(T.pid, T.pnone[k], T.pnone_n, pm[k]))
+			return -1;
+		for (unsigned i = 0; i < T.pnone_n; i++)
+			if (!(pm[k][i] & PM_PRESENT) || !(pm[k][i] & PM_PFN_MASK))
+				return failf("environment: PROT_NONE page %u of region %d: pagemap 0x%llx",
+					     i, k, (unsigned long long)pm[k][i]);
+		frame_steps(pm[k], T.pnone_n, &up[k], &down[k]);
+	}
+	lo = T.pnone[0] < T.pnone[1] ? T.pnone[0] : T.pnone[1];
+	hi = (T.pnone[0] > T.pnone[1] ? T.pnone[0] : T.pnone[1]) + T.pnone_n * PAGE;
+	if (walk_pair_range(lo, hi, hidden, &plain, &seq))
+		return -1;
+	seq_count(&seq, &st);
+	if (compare_units(&plain, &seq, 0, "PROT_NONE regions, seq vs without"))
+		r = -1;
+	for (int k = 0; k < 2 && !r; k++) {
+		for (unsigned i = 0; i < T.pnone_n && !r; i++) {
+			uint64_t va = T.pnone[k] + i * PAGE, pfn = pm[k][i] & PM_PFN_MASK;
+			const struct pgw_unit *u = pgw_leaf_at(seq.l, seq.nl, va);
+
+			if (!u || u->kind != PGW_U_PTE || pgw_kind(u->info) != PGWALK_KIND_PRESENT ||
+			    !(u->info & PGWALK_INFO_LEAF))
+				r = failf("PROT_NONE page 0x%llx: expected a present PTE, stream has %s",
+					  (unsigned long long)va, leaf_desc(u));
+			else if (!(u->info & PGWALK_INFO_PROTNONE) ||
+				 (u->info & (PGWALK_INFO_WRITE | PGWALK_INFO_GLOBAL)))
+				r = failf("PROT_NONE page 0x%llx: info 0x%llx lacks PROTNONE or has WRITE/GLOBAL",
+					  (unsigned long long)va, (unsigned long long)u->info);
+			else if (hidden && (pgw_payload(u->info) || (u->raw & X86_PFN_MASK)))
+				r = failf("PROT_NONE page 0x%llx: PFN hidden expected, raw 0x%llx info 0x%llx",
+					  (unsigned long long)va, (unsigned long long)u->raw,
+					  (unsigned long long)u->info);
+			else if (!hidden && pgw_payload(u->info) != pfn)
+				r = failf("PROT_NONE page 0x%llx: PFN 0x%llx, pagemap says 0x%llx",
+					  (unsigned long long)va,
+					  (unsigned long long)pgw_payload(u->info),
+					  (unsigned long long)pfn);
+			/* the raw value holds the PFN inverted */
+			else if (!hidden && (u->raw & X86_PFN_MASK) != (~pfn << 12 & X86_PFN_MASK))
+				r = failf("PROT_NONE page 0x%llx: raw 0x%llx, PFN bits not pagemap's 0x%llx inverted",
+					  (unsigned long long)va, (unsigned long long)u->raw,
+					  (unsigned long long)pfn);
+			if (r || u->rec->type != PGWALK_REC_PTE_SEQ || u->a != u->rec->a)
+				continue;
+			/* a PTE_SEQ starts here: a frame step only as far as the frames ascend */
+			over++;
+			if (u->rec->e || u->rec->f) {
+				unsigned j = 1;
+
+				while (j < u->rec->arg16 && i + j < T.pnone_n &&
+				       (pm[k][i + j] & PM_PFN_MASK) == pfn + j)
+					j++;
+				if (j < u->rec->arg16)
+					r = failf("PTE_SEQ at 0x%llx x%u over PROT_NONE pages with steps (0x%llx, 0x%llx): pagemap's frames ascend for %u pages only",
+						  (unsigned long long)va, u->rec->arg16,
+						  (unsigned long long)u->rec->e,
+						  (unsigned long long)u->rec->f, j);
+			}
+		}
+	}
+	if (!r && check_seq_recs(&seq, !hidden, plain.s.chunks == 1 && seq.s.chunks == 1))
+		r = -1;
+	note("PROT_NONE, PFNs %s: frames up/down by one %u/%u (written upwards), %u/%u (downwards), of %u steps; %zu PTE_SEQ (%u over the regions) for %llu pages, %zu bytes (%zu without)",
+	     hidden ? "hidden" : "visible", up[0], down[0], up[1], down[1], T.pnone_n - 1,
+	     st.seqs, over, (unsigned long long)st.seq_elems, seq.len, plain.len);
+	walk_free(&plain);
+	walk_free(&seq);
+	return r;
+}
+
+/*
+ * Adjacent VMAs of consecutive frames inside one PTE table: the blocks of
+ * the split regions. In the PROT_READ one the entries of neighbouring
+ * VMAs differ in their write bit; in the MADV_DONTDUMP one they differ in
+ * nothing but the frame, so where the frames run on across a VMA boundary
+ * the next VMA's first entry is exactly what a PTE_SEQ of the VMA before
+ * would predict. A record must end at the VMA anyway, and seq must expand
+ * to the plain walk's elements.
+ */
+static int t_seq_split(int hidden)
+{
+	uint64_t pm[2][512], lo, hi;
+	struct walk plain, seq;
+	struct seq_stats st;
+	unsigned nb = T.split_block ? T.split_n / T.split_block : 0, cont[2] = { 0, 0 };
+	unsigned same[2] = { 0, 0 };
+	int r = 0;
+
+	if (!T.split[0] || !T.split[1] || !nb || T.split_n > 512 || T.split_n % T.split_block)
+		return failf("the target has no split regions");
+	for (int k = 0; k < 2; k++)
+		if (read_pagemap(T.pid, T.split[k], T.split_n, pm[k]))
+			return -1;
+	lo = T.split[0] < T.split[1] ? T.split[0] : T.split[1];
+	hi = (T.split[0] > T.split[1] ? T.split[0] : T.split[1]) + T.split_n * PAGE;
+	if (walk_pair_range(lo, hi, hidden, &plain, &seq))
+		return -1;
+	seq_count(&seq, &st);
+	if (compare_units(&plain, &seq, 0, "split regions, seq vs without"))
+		r = -1;
+	else if (check_runs_in_vmas(&seq) || check_runs_in_vmas(&plain))
+		r = -1;
+	for (int k = 0; k < 2 && !r; k++) {
+		for (unsigned b = 0; b < nb && !r; b++) {
+			uint64_t va = T.split[k] + b * T.split_block * PAGE;
+			const struct pgw_unit *v = find_vma(&seq, va);
+			uint32_t want = b % 2 ? (k ? PGWALK_VMA_WRITE | PGWALK_VMA_DONTDUMP : 0) :
+						PGWALK_VMA_WRITE;
+
+			if (!v || v->b != va + T.split_block * PAGE)
+				r = failf("split region %d: no VMA record [0x%llx,0x%llx) for block %u",
+					  k, (unsigned long long)va,
+					  (unsigned long long)(va + T.split_block * PAGE), b);
+			else if ((v->rec->vma_flags & (PGWALK_VMA_WRITE | PGWALK_VMA_DONTDUMP)) != want)
+				r = failf("split region %d block %u: VMA flags 0x%x, want WRITE/DONTDUMP 0x%x",
+					  k, b, v->rec->vma_flags, want);
+			if (r || !b)
+				continue;
+			/* the boundary before block b, as the pte_entry calls saw it */
+			{
+				const struct pgw_unit *p = pgw_leaf_at(plain.l, plain.nl, va - PAGE);
+				const struct pgw_unit *u = pgw_leaf_at(plain.l, plain.nl, va);
+				uint64_t f = (pm[k][b * T.split_block] & PM_PFN_MASK) -
+					     (pm[k][b * T.split_block - 1] & PM_PFN_MASK);
+
+				cont[k] += f == 1;
+				same[k] += f == 1 && p && u && u->raw - p->raw == (hidden ? 0 : PAGE) &&
+					   u->info - p->info ==
+						   (hidden ? 0 : 1ULL << PGWALK_INFO_PAYLOAD_SHIFT);
+			}
+		}
+		for (unsigned i = 0; i < T.split_n && !r; i++) {
+			if (!(pm[k][i] & PM_PRESENT))
+				r = failf("environment: split region %d page %u not present", k, i);
+			else
+				r = check_present_pte(&seq, T.split[k] + i * PAGE, pm[k][i], !hidden,
+						      "split");
+		}
+	}
+	if (!r && check_seq_recs(&seq, !hidden, plain.s.chunks == 1 && seq.s.chunks == 1))
+		r = -1;
+	note("split regions, PFNs %s: %u VMAs each; frames run on across %u (PROT_READ) and %u (DONTDUMP) of %u VMA boundaries, entries with a PTE_SEQ step across %u and %u; %zu PTE_SEQ for %llu pages (the target wrote %llu pages before)",
+	     hidden ? "hidden" : "visible", nb, cont[0], cont[1], nb - 1, same[0], same[1],
+	     st.seqs, (unsigned long long)st.seq_elems, (unsigned long long)T.drain_n);
+	walk_free(&plain);
+	walk_free(&seq);
+	return r;
+}
+
 /* ------------------------------------------------------------------ */
 /* target exits mid-walk */
 
@@ -2461,6 +2700,14 @@ static void phase_main(void)
 	       t_seq_token_orders());
 	report("decoder: PTE_SEQ breaking a rule of FORMAT.md 5.10 is rejected for that rule",
 	       t_seq_decoder());
+	report("seq, PROT_NONE (inverted PFNs, frames up and down): same units, PROTNONE, pagemap PFNs (PFNs visible)",
+	       t_seq_pnone(0));
+	report("seq, PROT_NONE (inverted PFNs, frames up and down): same units, PROTNONE (PFNs hidden)",
+	       t_seq_pnone(1));
+	report("seq, adjacent VMAs of consecutive frames in one PTE table: same units, no record spans a VMA (PFNs visible)",
+	       t_seq_split(0));
+	report("seq, adjacent VMAs of consecutive frames in one PTE table: same units, no record spans a VMA (PFNs hidden)",
+	       t_seq_split(1));
 	report("uid 65534: EACCES for a root target, its own child works with PFNs hidden",
 	       t_unpriv());
 	report("uid 65534 writing on a root-opened fd: EACCES for a root target",
