@@ -20,7 +20,7 @@ PGWALKCTL := .build/$(SWIFT_CONFIG)/pgwalkctl
 KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h
 
 .PHONY: all deps kmod client tests-kernel build vm-run check check-swift \
-	check-kernel demo load unload lint fixtures bench clean
+	check-kernel demo load unload lint fixtures bench clean bench-startup
 
 all: build
 
@@ -70,6 +70,17 @@ bench: kmod client
 	VM_MEM=$(BENCH_VM_MEM) VM_SMP=2 PAGING=4 scripts/vm-run \
 		'BENCH_RUNS=$(BENCH_RUNS) BENCH_WORKLOADS="$(BENCH_WORKLOADS)" PGWALKCTL=$(PGWALKCTL) bench/run.sh'
 	python3 bench/render.py
+
+# What process start-up costs in the guest (docs/BENCH.md, "Process start-up").
+STARTUP := build/bench/startup
+bench-startup: client
+	mkdir -p $(STARTUP)
+	swiftc -O bench/startup/hello.swift -o $(STARTUP)/hello
+	swiftc -O bench/startup/hello-foundation.swift -o $(STARTUP)/hello-foundation
+	cp .build/release/pgwalkctl $(STARTUP)/pgwalkctl
+	$(SWIFT) build -c release --static-swift-stdlib --build-path build/static --product pgwalkctl
+	cp build/static/release/pgwalkctl $(STARTUP)/pgwalkctl-static
+	KMOD=none VM_MEM=2G scripts/vm-run bench/startup.sh
 
 load: kmod
 	scripts/load-module kmod/pgwalk.ko

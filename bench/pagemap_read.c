@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench/pagemap_read PID: the baseline (a). Reads /proc/PID/maps, then for
- * every VMA preads its /proc/PID/pagemap entries, 8 bytes each, in batches
- * of 64 Ki entries, and counts the present ones (so every entry is looked
- * at). Prints "vma_pages=N present=N seconds=S" (S: the reads alone).
+ * bench/pagemap_read PID [START END]: the baseline (a). Reads /proc/PID/maps,
+ * then for every VMA (or the part of it within [START, END), hex) preads its
+ * /proc/PID/pagemap entries, 8 bytes each, in batches of 64 Ki entries, and
+ * counts the present ones (so every entry is looked at).
+ * Prints "vma_pages=N present=N seconds=S" (S: the reads alone).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -20,14 +21,18 @@ int main(int argc, char **argv)
 {
 	static uint64_t buf[BATCH];
 	unsigned long long vma_pages = 0, present = 0;
-	unsigned long lo, hi;
+	unsigned long lo, hi, start = 0, end = ~0UL;
 	char path[64], line[4096];
 	struct timespec t0, t1;
 	FILE *maps;
 	int fd;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: pagemap_read PID\n");
+	if (argc == 4) {
+		start = strtoul(argv[2], NULL, 16);
+		end = strtoul(argv[3], NULL, 16);
+	}
+	if ((argc != 2 && argc != 4) || start >= end) {
+		fprintf(stderr, "usage: pagemap_read PID [START END]\n");
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -43,6 +48,10 @@ int main(int argc, char **argv)
 		if (sscanf(line, "%lx-%lx", &lo, &hi) != 2)
 			continue;
 		if (lo >= 0x800000000000UL)	/* [vsyscall]: above TASK_SIZE */
+			continue;
+		lo = lo > start ? lo : start;
+		hi = hi < end ? hi : end;
+		if (lo >= hi)
 			continue;
 		for (unsigned long page = lo / 4096; page < hi / 4096;) {
 			size_t n = hi / 4096 - page < BATCH ? hi / 4096 - page : BATCH;

@@ -4,8 +4,11 @@
 # BENCH_RUNS times, interleaved, (a) the raw pagemap reader, (k) the module
 # alone (debugfs read to the end, with `seq` as pgwalkctl asks, and once
 # more without it), (b) pgwalkctl walk --format none and
-# (c) pgwalkctl verify, each under runstat (wall time, peak RSS). Writes one
-# line per measurement to $BENCH_RAW; bench/render.py takes medians.
+# (c) pgwalkctl verify, each under runstat (wall time, peak RSS), the last
+# two with --stats (the work's own time, start-up excluded); then (a), (k),
+# (b) and (c) again over the workload's own mapping only (the *_map tools:
+# [start, start + len) as the workload reports it). Writes one line per
+# measurement to $BENCH_RAW; bench/render.py takes medians.
 #
 #   BENCH_RUNS=5 BENCH_WORKLOADS='dense-4k thp ...' PGWALKCTL=.build/release/pgwalkctl
 set -euo pipefail
@@ -47,7 +50,8 @@ measure() {
 	local w=$1 tool=$2 run=$3
 	shift 3
 	local out
-	out=$(RUNSTAT_KEEP_STDOUT=1 "$bin/runstat" "$@" 2>&1 >/tmp/bench.out) || true
+	# runstat's line and pgwalkctl's --stats line, both on stderr: one line.
+	out=$(RUNSTAT_KEEP_STDOUT=1 "$bin/runstat" "$@" 2>&1 >/tmp/bench.out | tr '\n' ' ') || true
 	emit "sample $w $tool $run $out $(tr '\n' ' ' </tmp/bench.out | tr -s ' ' | head -c 300)"
 }
 
@@ -61,9 +65,22 @@ for w in $workloads; do
 		measure "$w" pagemap "$run" "$bin/pagemap_read" "$pid"
 		measure "$w" module "$run" "$bin/kread" -t seq "$pid"
 		measure "$w" module_noseq "$run" "$bin/kread" "$pid"
-		measure "$w" walk "$run" "$pgwalkctl" walk --pid "$pid" --format none
-		measure "$w" verify "$run" "$pgwalkctl" verify --pid "$pid"
+		measure "$w" walk "$run" "$pgwalkctl" walk --pid "$pid" --format none --stats
+		measure "$w" verify "$run" "$pgwalkctl" verify --pid "$pid" --stats
 	done
+	# The workload's own mapping, without the rest of the process.
+	start=$(sed -n 's/.* start=\(0x[0-9a-f]*\).*/\1/p' /tmp/bench.wl)
+	len=$(sed -n 's/.* len=\([0-9]*\).*/\1/p' /tmp/bench.wl)
+	if [ "${len:-0}" -gt 0 ]; then
+		end=$(printf '0x%x' $((start + len)))
+		for run in $(seq 1 "$n"); do
+			measure "$w" pagemap_map "$run" "$bin/pagemap_read" "$pid" "$start" "$end"
+			measure "$w" module_map "$run" "$bin/kread" -t "seq start=$start end=$end" "$pid"
+			measure "$w" walk_map "$run" "$pgwalkctl" walk --pid "$pid" --start "$start" --end "$end" \
+				--format none --stats
+			measure "$w" verify_map "$run" "$pgwalkctl" verify --pid "$pid" --start "$start" --end "$end" --stats
+		done
+	fi
 	emit "done $w seconds=$SECONDS"
 	stop_workload
 done

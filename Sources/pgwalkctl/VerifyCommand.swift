@@ -24,11 +24,14 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Report (and re-check) at most this many mismatched pages.")
     var limit = 1000
 
+    @OptionGroup var statistics: StatsOptions
+
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be positive.") }
     }
 
     func run() throws {
+        let stopwatch = Stopwatch()
         let range = target.pageRange()
         var options = Verifier.Options(pid: target.pid, start: range.start, end: range.end)
         options.freeze = freeze
@@ -37,6 +40,10 @@ struct VerifyCommand: ParsableCommand {
         let out = TextOutput()
         out.write(json ? VerifyReportRenderer.json(report) : VerifyReportRenderer.text(report))
         out.flush()
+        statistics.report(RunStatistics(command: "verify", seconds: stopwatch.seconds, counts: [
+            .init("pages", report.pagesChecked), .init("mismatches", report.totalMismatches),
+            .init("persistent", report.persistentMismatches),
+        ]))
         if !report.matches {
             throw MismatchesFound(count: report.persistentMismatches)
         }

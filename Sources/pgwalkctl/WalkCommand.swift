@@ -48,6 +48,8 @@ struct WalkCommand: ParsableCommand {
 
     @OptionGroup var stream: StreamOptions
 
+    @OptionGroup var statistics: StatsOptions
+
     func validate() throws {
         if input == nil && pid == nil {
             throw ValidationError("Give --pid, or --input with a saved stream.")
@@ -62,6 +64,7 @@ struct WalkCommand: ParsableCommand {
     }
 
     func run() throws {
+        let stopwatch = Stopwatch()
         let out = TextOutput()
         let renderer: WalkRenderer
         switch format {
@@ -70,18 +73,22 @@ struct WalkCommand: ParsableCommand {
         case .csv: renderer = WalkCSVRenderer(output: out)
         case .none: renderer = NullWalkRenderer()
         }
+        let end: EndRecord?
         if let input {
-            try renderStream(from: FilePath(input), renderer: renderer)
+            end = try renderStream(from: FilePath(input), renderer: renderer)
         } else if source == .pagemap {
             try renderPagemap(renderer: renderer)
+            end = nil
         } else {
-            try renderKernel(renderer: renderer)
+            end = try renderKernel(renderer: renderer)
         }
         out.flush()
+        statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,
+                                        counts: end.map(RunStatistics.streamCounts) ?? []))
     }
 
     /// The module's stream, consumed as it arrives (bounded memory).
-    private func renderKernel(renderer: WalkRenderer) throws {
+    private func renderKernel(renderer: WalkRenderer) throws -> EndRecord {
         let pages = range.pageRange()
         let session = try WalkSession(request: WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq))
         defer { try? session.close() }
@@ -89,21 +96,21 @@ struct WalkCommand: ParsableCommand {
             let copy = try FileAccess.openForWriting(output)
             defer { try? copy.close() }
             let source = RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy)
-            try render(StreamDecoder(source: source), renderer: renderer, kind: .kernel)
+            return try render(StreamDecoder(source: source), renderer: renderer, kind: .kernel)
         } else {
-            try render(StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor)),
+            return try render(StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor)),
                        renderer: renderer, kind: .kernel)
         }
     }
 
-    private func renderStream(from path: FilePath, renderer: WalkRenderer) throws {
+    private func renderStream(from path: FilePath, renderer: WalkRenderer) throws -> EndRecord {
         let fd = try FileAccess.openForReading(path.string)
         defer { try? fd.close() }
-        try render(StreamDecoder(source: FileDescriptorByteSource(fd)), renderer: renderer, kind: .snapshot)
+        return try render(StreamDecoder(source: FileDescriptorByteSource(fd)), renderer: renderer, kind: .snapshot)
     }
 
     private func render<S: ByteSource>(_ decoder: StreamDecoder<S>, renderer: WalkRenderer,
-                                       kind: WalkDescription.SourceKind) throws {
+                                       kind: WalkDescription.SourceKind) throws -> EndRecord {
         var driver = StreamCallbackDriver(decoder: decoder)
         let header = driver.header
         renderer.begin(WalkDescription(header: header, source: kind))
@@ -113,6 +120,7 @@ struct WalkCommand: ParsableCommand {
         let end = try driver.run(ops: &builder)
         builder.finish()
         renderer.end(status: end.status)
+        return end
     }
 
     /// Page tables rebuilt from pagemap, walked by the same walker model.

@@ -74,6 +74,18 @@ check "conform --input: a saved trace replays too" "$ctl" conform --input "$work
 "$ctl" walk --input "$work/walk.pgw" > "$work/saved.txt"
 check "walk --output then --input: same rows" diff <(tail -n +2 "$work/live.txt") <(tail -n +2 "$work/saved.txt")
 
+# --stats: one key=value line on stderr, counting what was really read.
+"$ctl" walk --pid "$tpid" --format none --stats --output "$work/stats.pgw" > "$work/stats.out" 2> "$work/stats.err"
+check "walk --stats: nothing on stdout, stream_bytes is the saved stream's size" bash -c "
+	[ ! -s '$work/stats.out' ] &&
+	grep -Eq '^pgwalkctl walk: seconds=[0-9]+\.[0-9]{6} records=[1-9][0-9]* stream_bytes=$(stat -c %s "$work/stats.pgw") chunks=[1-9]' '$work/stats.err'"
+"$ctl" verify --pid "$tpid" --json --stats > "$work/verify.json" 2> "$work/verify.err"
+check "verify --stats: pages is the report's page count" python3 -c "
+import json, re, sys
+pages = json.load(open('$work/verify.json'))['summary']['pages']
+line = open('$work/verify.err').read()
+sys.exit(0 if re.fullmatch(r'pgwalkctl verify: seconds=\d+\.\d{6} pages=%d mismatches=\d+ persistent=0\n' % pages, line) else 1)"
+
 check_exit "exit 5: no such process" 5 "$ctl" verify --pid 999999
 check_exit "exit 2: usage error" 2 "$ctl" walk --pid 0
 check_exit "exit 7: kernel thread" 7 "$ctl" walk --pid 2

@@ -1,0 +1,32 @@
+#!/bin/bash
+# Process start-up under the emulated guest (docs/BENCH.md, "Process
+# start-up"): task clock and page faults of programs that do (almost)
+# nothing, from the guest's tmpfs, with perf stat. `make bench-startup`
+# builds the programs (build/bench/startup/) and runs this in the guest.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+src=build/bench/startup
+stage=/tmp/startup
+mkdir -p "$stage/lib"
+cp "$src"/* "$stage/" 2>/dev/null
+for b in "$stage"/hello "$stage"/hello-foundation "$stage"/pgwalkctl; do
+	ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | xargs -r cp -n -t "$stage/lib/"
+done
+export LD_LIBRARY_PATH=$stage/lib
+cp Tests/PgwalkKitTests/Fixtures/target-4level-seq.pgw "$stage/small.pgw"
+
+run() {
+	echo "== $*"
+	perf stat -r 15 -e task-clock,page-faults "$@" 2>&1 >/dev/null |
+		grep -E "task-clock|page-faults|elapsed"
+}
+for round in 1 2; do
+	echo "# round $round"
+	run /bin/true
+	run "$stage/hello"
+	run "$stage/hello-foundation"
+	run "$stage/pgwalkctl" --version
+	[ -x "$stage/pgwalkctl-static" ] && run "$stage/pgwalkctl-static" --version
+	run "$stage/pgwalkctl" walk --input "$stage/small.pgw" --format none
+	[ -x "$stage/pgwalkctl-static" ] && run "$stage/pgwalkctl-static" walk --input "$stage/small.pgw" --format none
+done

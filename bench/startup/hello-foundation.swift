@@ -1,0 +1,3 @@
+import FoundationEssentials
+let d = Data([1, 2, 3])
+print(d.count)
