@@ -26,9 +26,13 @@ public struct RunStatistics: Sendable, Equatable {
         self.counts = counts
     }
 
-    /// The counts a stream's END record gives.
+    /// The whole stream's size from its END record, which counts what came
+    /// before it: `records` and `stream_bytes` include the END record itself
+    /// (so `stream_bytes` is the size of a stream saved with `--output`).
     public static func streamCounts(_ end: EndRecord) -> [Count] {
-        [Count("records", end.records), Count("stream_bytes", end.streamBytes), Count("chunks", UInt64(end.chunks))]
+        let endLength = UInt64(StreamRecordType.end.fixedLength!)
+        return [Count("records", end.records + 1), Count("stream_bytes", end.streamBytes + endLength),
+                Count("chunks", UInt64(end.chunks))]
     }
 
     /// `pgwalkctl walk: seconds=0.052310 records=1312 ...`, microseconds

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PgwalkKit
 
@@ -16,10 +17,29 @@ import Testing
         #expect(RunStatistics(command: "walk", seconds: 0).line == "pgwalkctl walk: seconds=0.000000")
     }
 
+    /// END counts what came before it; the statistics count the whole
+    /// stream, END's 40 bytes included.
     @Test func streamCountsComeFromTheEndRecord() {
         let end = EndRecord(status: 0, chunks: 3, walkedTo: 0x7fff_ffff_f000, streamBytes: 4096, records: 17)
         let line = RunStatistics(command: "walk", seconds: 1, counts: RunStatistics.streamCounts(end)).line
-        #expect(line == "pgwalkctl walk: seconds=1.000000 records=17 stream_bytes=4096 chunks=3")
+        #expect(line == "pgwalkctl walk: seconds=1.000000 records=18 stream_bytes=4136 chunks=3")
+    }
+
+    /// A stream recorded from the module: stream_bytes is its file's size.
+    @Test(arguments: ["target-4level.pgw", "target-4level-seq.pgw", "big-5level-trace-seq-16k.pgw"])
+    func streamBytesIsTheRecordedStreamsSize(name: String) throws {
+        let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(name)
+        let bytes = [UInt8](try Data(contentsOf: url))
+        var decoder = try StreamDecoder(source: MemoryByteSource(bytes))
+        var records: UInt64 = 0
+        var end: EndRecord?
+        while let record = try decoder.nextRecord() {
+            records += 1
+            if case .end(let e) = record { end = e }
+        }
+        let counts = RunStatistics.streamCounts(try #require(end))
+        #expect(counts[0] == .init("records", records))
+        #expect(counts[1] == .init("stream_bytes", UInt64(bytes.count)))
     }
 
     @Test func stopwatchRunsForward() {
