@@ -27,6 +27,22 @@ start_workload() {
 	return 1
 }
 
+# stage DIR PROGRAM...: copy the programs to DIR (the guest's tmpfs) and the
+# shared libraries they load to DIR/lib, for LD_LIBRARY_PATH. Loaded over 9p
+# instead (the project, the host's /opt/swift), every start of pgwalkctl
+# reads its ~30 MB of Swift libraries through 9p again, which took 2 to 20 s
+# under TCG and swamped what is measured.
+stage() {
+	local dir=$1 p
+	shift
+	mkdir -p "$dir/lib"
+	cp "$@" "$dir/"
+	for p in "$@"; do
+		{ ldd "$p" || true; } | awk '$2 == "=>" && $3 ~ /^\// {print $3}' |
+			xargs -r cp -n -t "$dir/lib/"
+	done
+}
+
 stop_workload() {
 	kill "$wl_pid" 2>/dev/null || true
 	wait "$wl_pid" 2>/dev/null || true

@@ -29,19 +29,14 @@ emit "guest kernel=$(uname -r) cpus=$(nproc) mem_kib=$mem_kib" \
 	"buffer_size=$(awk '/^buffer_size:/ {print $2}' /sys/kernel/debug/pgwalk/info)" \
 	"cpu=$(awk -F': ' '/^model name/ {gsub(/ /, "_", $2); print $2; exit}' /proc/cpuinfo)"
 
-# Run the measured programs from the guest's tmpfs: loaded over 9p (the
-# project and the host's /opt/swift), every start of pgwalkctl reads its
-# ~30 MB of Swift libraries through 9p again, which took 2 to 20 s under
-# TCG and swamped what is measured. The C helpers are copied too, so that
-# (a) and (b) start alike. LD_LIBRARY_PATH (runstat's, inherited) wins
-# over pgwalkctl's RUNPATH.
+# Run the measured programs from the guest's tmpfs (stage in
+# bench/common.sh). The C helpers are copied too, so that (a) and (b) start
+# alike. LD_LIBRARY_PATH (runstat's, inherited) wins over pgwalkctl's
+# RUNPATH.
 stage=/tmp/bench-bin
-mkdir -p "$stage/lib"
-cp "$bin"/* "$stage/"
-cp "$pgwalkctl" "$stage/pgwalkctl"
-ldd "$pgwalkctl" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | xargs -r cp -t "$stage/lib/"
+stage "$stage" "$bin"/* "$pgwalkctl"
 bin=$stage
-pgwalkctl=$stage/pgwalkctl
+pgwalkctl=$stage/$(basename "$pgwalkctl")
 export LD_LIBRARY_PATH=$stage/lib
 emit "staged $(du -sk "$stage" | cut -f1) KiB in $stage"
 

@@ -5,13 +5,9 @@
 # builds the programs (build/bench/startup/) and runs this in the guest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-src=build/bench/startup
+. bench/common.sh
 stage=/tmp/startup
-mkdir -p "$stage/lib"
-cp "$src"/* "$stage/" 2>/dev/null
-for b in "$stage"/hello "$stage"/hello-foundation "$stage"/pgwalkctl; do
-	ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | xargs -r cp -n -t "$stage/lib/"
-done
+stage "$stage" build/bench/startup/*
 export LD_LIBRARY_PATH=$stage/lib
 cp Tests/PgwalkKitTests/Fixtures/target-4level-seq.pgw "$stage/small.pgw"
 

@@ -125,7 +125,7 @@ struct pgwalk_session {
 	/*
 	 * With seq: the PTE value that pte_entry may take as the next element
 	 * of the PTE_SEQ at seq_rec, while that is the last record, without
-	 * decoding it (pgwalk_seq_predict()); and the last PTE value seen.
+	 * decoding it (pgwalk_seq_predict()); and the last PTE it decoded.
 	 */
 	size_t seq_rec;			/* that PTE_SEQ, or -1 */
 	unsigned long seq_next_addr;

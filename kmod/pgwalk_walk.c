@@ -362,11 +362,11 @@ static void pgwalk_seq_expect(struct pgwalk_session *s, unsigned long addr,
 			      u64 val, u64 step)
 {
 	u64 next = val + step;
+	unsigned long pfn = pte_pfn(__pte(next));
 
 	if (!((addr + PAGE_SIZE) & ~PMD_MASK) ||
-	    (step && ((next ^ val) & ~PTE_PFN_MASK ||
-		      is_zero_pfn(pte_pfn(__pte(next))) ||
-		      pte_pfn(__pte(next)) > PGWALK_INFO_PAYLOAD_MAX))) {
+	    (step && ((next ^ val) & ~PTE_PFN_MASK || is_zero_pfn(pfn) ||
+		      pfn > PGWALK_INFO_PAYLOAD_MAX))) {
 		s->seq_rec = PGWALK_NO_REC;
 		return;
 	}
@@ -407,10 +407,33 @@ static int pgwalk_seq_take(struct pgwalk_session *s, unsigned long addr,
 
 	le16_add_cpu(&h->arg16, 1);
 	pgwalk_seq_expect(s, addr, val, s->seq_val_step);
-	s->prev_pte_addr = addr;
-	s->prev_pte_val = val;
 	s->progress = true;
 	return 0;
+}
+
+/*
+ * With seq: put @val at @addr, decoded as @e, into a PTE_SEQ if it extends
+ * the last one or starts one from the last two elements of @run (the last
+ * record, or NULL), and predict its next element. Returns false when it
+ * does neither; @e then goes into a PTE_RUN.
+ */
+static bool pgwalk_seq_add(struct pgwalk_session *s,
+			   struct pgwalk_rec_pte_run *run, unsigned long addr,
+			   u64 val, const struct pgwalk_entry *e)
+{
+	/* The step from the entry before, when this path saw it. */
+	bool follows = s->prev_pte_addr == addr - PAGE_SIZE;
+	u64 step = val - s->prev_pte_val;
+
+	s->prev_pte_addr = addr;
+	s->prev_pte_val = val;
+	if (!(run ? pgwalk_seq_start(s, run, addr, e) :
+		    pgwalk_seq_grow(s, addr, e)))
+		return false;
+	/* That entry is the record's element before this one. */
+	if (follows)
+		pgwalk_seq_predict(s, addr, val, step);
+	return true;
 }
 
 static int pgwalk_none_pte(struct pgwalk_session *s, unsigned long addr)
@@ -453,19 +476,10 @@ static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 	pgwalk_decode_pte(val, s->pfn_visible, &e);
 	/* The last run, if this entry follows it in the same table. */
 	run = pgwalk_last_run(s, PGWALK_REC_PTE_RUN, addr);
-	if (s->seq && (run ? pgwalk_seq_start(s, run, addr, &e) :
-			     pgwalk_seq_grow(s, addr, &e))) {
-		/* The entry before is the record's element before. */
-		if (s->prev_pte_addr == addr - PAGE_SIZE)
-			pgwalk_seq_predict(s, addr, pte_val(val),
-					   pte_val(val) - s->prev_pte_val);
-		s->prev_pte_addr = addr;
-		s->prev_pte_val = pte_val(val);
+	if (s->seq && pgwalk_seq_add(s, run, addr, pte_val(val), &e)) {
 		s->progress = true;
 		return 0;
 	}
-	s->prev_pte_addr = addr;
-	s->prev_pte_val = pte_val(val);
 
 	if (!pgwalk_room(s, sizeof(*elem) + (run ? 0 : sizeof(*run))))
 		return pgwalk_stop(s, PGWALK_CB_PTE_ENTRY, addr);

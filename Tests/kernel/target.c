@@ -72,6 +72,22 @@ static void die(const char *what)
 }
 
 /*
+ * Private anonymous read/write memory of @len bytes at @at, which must be
+ * free, in 4K pages (NOHUGEPAGE); @what names it in an error.
+ */
+static volatile uint8_t *map_4k(uint8_t *at, size_t len, const char *what)
+{
+	volatile uint8_t *p = mmap(at, len, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	char msg[64];
+
+	snprintf(msg, sizeof(msg), "map %s", what);
+	if (p == MAP_FAILED || madvise((void *)p, len, MADV_NOHUGEPAGE))
+		die(msg);
+	return p;
+}
+
+/*
  * Map at @at and write pages, NOHUGEPAGE, until DRAIN_RUN pages in a row got
  * consecutive ascending frames (or DRAIN_MAX is used, or pagemap shows no
  * PFNs); returns how many, the rest is unmapped again. Frames freed lately
@@ -89,12 +105,7 @@ static size_t fresh_frames(uint8_t *at)
 
 	if (fd < 0)
 		die("pagemap");
-	p = mmap(at, DRAIN_MAX, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p == MAP_FAILED)
-		die("mmap drain");
-	if (madvise((void *)p, DRAIN_MAX, MADV_NOHUGEPAGE))
-		die("madvise drain");
+	p = map_4k(at, DRAIN_MAX, "drain");
 	while (n + DRAIN_RUN <= DRAIN_MAX / PAGE) {
 		int run = 1;
 
@@ -176,12 +187,7 @@ int main(int argc, char **argv)
 
 	/* 4K anonymous private, some written, some untouched */
 	off = PAGE;
-	p = mmap(base + off, ANON_PAGES * PAGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p == MAP_FAILED)
-		die("mmap anon");
-	if (madvise((void *)p, ANON_PAGES * PAGE, MADV_NOHUGEPAGE))
-		die("madvise anon");
+	p = map_4k(base + off, ANON_PAGES * PAGE, "anon");
 	for (int i = 0; i < ANON_PAGES; i++) {
 		/* pages 0-3, every 3rd, and 40-47 are written; the rest untouched */
 		int t = i < 4 || i % 3 == 0 || (i >= 40 && i < 48);
@@ -195,12 +201,7 @@ int main(int argc, char **argv)
 	off += ANON_PAGES * PAGE + PAGE;
 
 	/* anonymous pages only read: the shared zero page */
-	p = mmap(base + off, ZERO_PAGES * PAGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p == MAP_FAILED)
-		die("mmap zero");
-	if (madvise((void *)p, ZERO_PAGES * PAGE, MADV_NOHUGEPAGE))
-		die("madvise zero");
+	p = map_4k(base + off, ZERO_PAGES * PAGE, "zero");
 	{
 		unsigned sum = 0;
 
@@ -315,12 +316,7 @@ int main(int argc, char **argv)
 		w = off + PAGE;
 
 		for (int down = 0; down < 2; down++) {
-			p = mmap(base + w, PNONE_PAGES * PAGE, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-			if (p == MAP_FAILED)
-				die("mmap pnone");
-			if (madvise((void *)p, PNONE_PAGES * PAGE, MADV_NOHUGEPAGE))
-				die("madvise pnone");
+			p = map_4k(base + w, PNONE_PAGES * PAGE, "pnone");
 			/* in order of writing the frames tend to ascend */
 			for (int i = 0; i < PNONE_PAGES; i++) {
 				int k = down ? PNONE_PAGES - 1 - i : i;
@@ -334,12 +330,7 @@ int main(int argc, char **argv)
 			w += PNONE_PAGES * PAGE + PAGE;
 		}
 		for (int dd = 0; dd < 2; dd++) {
-			p = mmap(base + w, SPLIT_PAGES * PAGE, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-			if (p == MAP_FAILED)
-				die("mmap split");
-			if (madvise((void *)p, SPLIT_PAGES * PAGE, MADV_NOHUGEPAGE))
-				die("madvise split");
+			p = map_4k(base + w, SPLIT_PAGES * PAGE, "split");
 			for (int i = 0; i < SPLIT_PAGES; i++)
 				p[i * PAGE + 11] = (uint8_t)(i + 1);
 			for (int b = SPLIT_BLOCK; b < SPLIT_PAGES; b += 2 * SPLIT_BLOCK) {
@@ -361,12 +352,7 @@ int main(int argc, char **argv)
 	if (big_mib) {
 		size_t n = (big_mib << 20) / PAGE;
 
-		p = mmap(base + off, n * PAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-		if (p == MAP_FAILED)
-			die("mmap big");
-		if (madvise((void *)p, n * PAGE, MADV_NOHUGEPAGE))
-			die("madvise big");
+		p = map_4k(base + off, n * PAGE, "big");
 		for (size_t i = 0; i < n; i++)
 			p[i * PAGE + 9] = (uint8_t)i;
 		fprintf(out, "big 0x%lx %zu\n", (unsigned long)(uintptr_t)p, n);

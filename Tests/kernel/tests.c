@@ -2240,10 +2240,14 @@ static int t_seq_dense(int hidden)
 	return r;
 }
 
-/* The target's [lo, hi) walked without seq and with it. */
-static int walk_pair_range(uint64_t lo, uint64_t hi, int hidden, struct walk *plain,
-			   struct walk *seq)
+/*
+ * The target's two regions of n pages at a and b, and what lies between
+ * them, walked without seq and with it.
+ */
+static int walk_pair_regions(uint64_t a, uint64_t b, unsigned n, int hidden,
+			     struct walk *plain, struct walk *seq)
 {
+	uint64_t lo = a < b ? a : b, hi = (a > b ? a : b) + n * PAGE;
 	char ptok[128], stok[160];
 
 	snprintf(ptok, sizeof(ptok), "start=0x%llx end=0x%llx", (unsigned long long)lo,
@@ -2304,7 +2308,7 @@ static void frame_steps(const uint64_t *pm, unsigned n, unsigned *up, unsigned *
  */
 static int t_seq_pnone(int hidden)
 {
-	uint64_t pm[2][512], lo, hi;
+	uint64_t pm[2][512];
 	struct walk plain, seq;
 	struct seq_stats st;
 	unsigned up[2], down[2], over = 0;
@@ -2321,9 +2325,7 @@ static int t_seq_pnone(int hidden)
 					     i, k, (unsigned long long)pm[k][i]);
 		frame_steps(pm[k], T.pnone_n, &up[k], &down[k]);
 	}
-	lo = T.pnone[0] < T.pnone[1] ? T.pnone[0] : T.pnone[1];
-	hi = (T.pnone[0] > T.pnone[1] ? T.pnone[0] : T.pnone[1]) + T.pnone_n * PAGE;
-	if (walk_pair_range(lo, hi, hidden, &plain, &seq))
+	if (walk_pair_regions(T.pnone[0], T.pnone[1], T.pnone_n, hidden, &plain, &seq))
 		return -1;
 	seq_count(&seq, &st);
 	if (compare_units(&plain, &seq, 0, "PROT_NONE regions, seq vs without"))
@@ -2394,7 +2396,7 @@ static int t_seq_pnone(int hidden)
  */
 static int t_seq_split(int hidden)
 {
-	uint64_t pm[2][512], lo, hi;
+	uint64_t pm[2][512];
 	struct walk plain, seq;
 	struct seq_stats st;
 	unsigned nb = T.split_block ? T.split_n / T.split_block : 0, cont[2] = { 0, 0 };
@@ -2406,9 +2408,7 @@ static int t_seq_split(int hidden)
 	for (int k = 0; k < 2; k++)
 		if (read_pagemap(T.pid, T.split[k], T.split_n, pm[k]))
 			return -1;
-	lo = T.split[0] < T.split[1] ? T.split[0] : T.split[1];
-	hi = (T.split[0] > T.split[1] ? T.split[0] : T.split[1]) + T.split_n * PAGE;
-	if (walk_pair_range(lo, hi, hidden, &plain, &seq))
+	if (walk_pair_regions(T.split[0], T.split[1], T.split_n, hidden, &plain, &seq))
 		return -1;
 	seq_count(&seq, &st);
 	if (compare_units(&plain, &seq, 0, "split regions, seq vs without"))

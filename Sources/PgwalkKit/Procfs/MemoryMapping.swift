@@ -42,10 +42,7 @@ public struct MemoryMapping: Sendable, Hashable, CustomStringConvertible {
     public func contains(_ address: UInt64) -> Bool { address >= start && address < end }
 
     public var description: String {
-        func hex(_ v: UInt64, _ width: Int) -> String {
-            let s = String(v, radix: 16)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-        }
+        func hex(_ v: UInt64, _ width: Int) -> String { String(v, radix: 16).leftPadded(to: width, with: "0") }
         var line = "\(hex(start, 8))-\(hex(end, 8)) \(permissions) \(hex(offset, 8)) \(device) \(inode)"
         if !pathname.isEmpty { line += " " + pathname }
         return line

@@ -39,24 +39,11 @@ public struct RunStatistics: Sendable, Equatable {
     /// with six decimals.
     public var line: String {
         let micros = UInt64(max(0, seconds * 1_000_000).rounded())
-        let fraction = String(micros % 1_000_000)
         var text = "pgwalkctl \(command): seconds=\(micros / 1_000_000)."
-            + String(repeating: "0", count: 6 - fraction.count) + fraction
+            + String(micros % 1_000_000).leftPadded(to: 6, with: "0")
         for count in counts {
             text += " \(count.key)=\(count.value)"
         }
         return text
-    }
-}
-
-/// Elapsed time on the monotonic clock.
-public struct Stopwatch: Sendable {
-    private let start = ContinuousClock.now
-
-    public init() {}
-
-    public var seconds: Double {
-        let elapsed = start.duration(to: .now).components
-        return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
     }
 }

@@ -32,8 +32,7 @@ public final class TextOutput {
 public enum Hex {
     /// `0x` and 16 hex digits: addresses line up in columns.
     public static func address(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return "0x" + String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+        "0x" + String(value, radix: 16).leftPadded(to: 16, with: "0")
     }
 
     public static func short(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
@@ -44,7 +43,7 @@ extension String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
+    func leftPadded(to width: Int, with pad: Character = " ") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

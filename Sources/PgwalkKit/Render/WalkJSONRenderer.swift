@@ -71,8 +71,7 @@ public enum JSON {
             case "\t": out += "\\t"
             default:
                 if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4, with: "0")
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
