@@ -10,7 +10,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -265,7 +264,8 @@ def main():
                 break
     except OSError:
         pass
-    commit = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    # What the guest measured (bench/run.sh records it), not what is checked out now.
+    commit = str(guest.get("commit", "unknown"))
     doc = {
         # When the guest wrote the measurements, not when they were rendered.
         "date": datetime.datetime.fromtimestamp(os.path.getmtime(raw_path), datetime.timezone.utc)
@@ -283,7 +283,8 @@ def main():
 
     runs = sorted({r["runs"] for r in results.values()})
     text = []
-    text.append("Measured %s at commit %s (plus the working tree), by `make bench`." % (doc["date"], commit or "?"))
+    text.append("Measured %s at commit %s, by `make bench`." % (
+        doc["date"], commit[:-1] + " plus uncommitted changes" if commit.endswith("+") else commit))
     text.append("")
     text.append("- host: %s, %d CPUs, Linux %s; other work ran on it at the same time." % (host_cpu, os.cpu_count(), platform.release()))
     text.append("- guest: QEMU TCG (software emulation, no KVM), %s CPUs, %d MiB, kernel %s, THP `%s`, session buffer %s bytes." % (

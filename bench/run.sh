@@ -24,7 +24,10 @@ mkdir -p "$(dirname "$raw")"
 
 emit() { echo "$*" >> "$raw"; echo "$*"; }
 
-emit "guest kernel=$(uname -r) cpus=$(nproc) mem_kib=$mem_kib" \
+# The commit measured ("+": with uncommitted changes), for bench/render.py.
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || commit=$commit+
+emit "guest kernel=$(uname -r) cpus=$(nproc) mem_kib=$mem_kib commit=$commit" \
 	"thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)" \
 	"buffer_size=$(awk '/^buffer_size:/ {print $2}' /sys/kernel/debug/pgwalk/info)" \
 	"cpu=$(awk -F': ' '/^model name/ {gsub(/ /, "_", $2); print $2; exit}' /proc/cpuinfo)"
