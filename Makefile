@@ -61,14 +61,17 @@ demo: deps build
 
 # Benchmarks (docs/BENCH.md): one boot measures every workload, then
 # bench/render.py writes build/bench/results.json and docs/BENCH.md.
-# BENCH_RUNS, BENCH_WORKLOADS, BENCH_VM_MEM are settable.
+# BENCH_RUNS, BENCH_WORKLOADS, BENCH_VM_MEM, BENCH_ASLR are settable.
 BENCH_RUNS ?= 5
 BENCH_WORKLOADS ?= tiny dense-4k thp sparse-spread sparse-runs many-vmas big
 BENCH_VM_MEM ?= 6G
+# The guest's randomize_va_space while measuring: 0 lets the emulator keep
+# each program's translated code between runs (docs/BENCH.md).
+BENCH_ASLR ?= 0
 bench: kmod client
 	$(MAKE) -C bench
 	VM_MEM=$(BENCH_VM_MEM) VM_SMP=2 PAGING=4 scripts/vm-run \
-		'BENCH_RUNS=$(BENCH_RUNS) BENCH_WORKLOADS="$(BENCH_WORKLOADS)" PGWALKCTL=$(PGWALKCTL) bench/run.sh'
+		'BENCH_RUNS=$(BENCH_RUNS) BENCH_WORKLOADS="$(BENCH_WORKLOADS)" BENCH_ASLR=$(BENCH_ASLR) PGWALKCTL=$(PGWALKCTL) bench/run.sh'
 	python3 bench/render.py
 
 # What process start-up costs in the guest (docs/BENCH.md, "Process start-up").

@@ -287,9 +287,12 @@ def main():
         doc["date"], commit[:-1] + " plus uncommitted changes" if commit.endswith("+") else commit))
     text.append("")
     text.append("- host: %s, %d CPUs, Linux %s; other work ran on it at the same time." % (host_cpu, os.cpu_count(), platform.release()))
-    text.append("- guest: QEMU TCG (software emulation, no KVM), %s CPUs, %d MiB, kernel %s, THP `%s`, session buffer %s bytes." % (
+    aslr = guest.get("aslr")
+    aslr_text = {None: "not recorded", "0": "0 (off: see \"The emulator's first run\")",
+                 "2": "2 (on, as Debian ships it)"}.get(aslr, aslr)
+    text.append("- guest: QEMU TCG (software emulation, no KVM), %s CPUs, %d MiB, kernel %s, THP `%s`, session buffer %s bytes, `randomize_va_space` %s." % (
         guest.get("cpus", "?"), int(guest.get("mem_kib", 0)) // 1024, guest.get("kernel", "?"), guest.get("thp", "?"),
-        guest.get("buffer_size", "?")))
+        guest.get("buffer_size", "?"), aslr_text))
     text.append("- medians of %s runs per workload and tool; peak RSS is the largest of the runs." % "/".join(map(str, runs)))
     text.append("")
     text.append(table(results))

@@ -11,6 +11,7 @@
 # measurement to $BENCH_RAW; bench/render.py takes medians.
 #
 #   BENCH_RUNS=5 BENCH_WORKLOADS='dense-4k thp ...' PGWALKCTL=.build/release/pgwalkctl
+#   BENCH_ASLR=0|2   the guest's randomize_va_space while measuring (default 0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +28,21 @@ emit() { echo "$*" >> "$raw"; echo "$*"; }
 # The commit measured ("+": with uncommitted changes), for bench/render.py.
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit=$commit+
-emit "guest kernel=$(uname -r) cpus=$(nproc) mem_kib=$mem_kib commit=$commit" \
+
+# Address space randomization off while measuring (docs/BENCH.md, "The
+# emulator's first run"): QEMU's TCG translates each block of guest code
+# the first time it runs at a given virtual address and keeps the
+# translation, so a kernel function is translated once per boot, while a
+# program whose code ASLR moves on every start is translated again in every
+# process. pagemap's reads are kernel code, pgwalkctl's decoding is user
+# code: with ASLR on, every pgwalkctl run pays ~0.02-0.03 s of translation
+# that (a) does not and hardware never does. BENCH_ASLR=2 measures with it.
+aslr=${BENCH_ASLR:-0}
+aslr_was=$(cat /proc/sys/kernel/randomize_va_space)
+echo "$aslr" > /proc/sys/kernel/randomize_va_space
+trap 'echo "$aslr_was" > /proc/sys/kernel/randomize_va_space' EXIT
+
+emit "guest kernel=$(uname -r) cpus=$(nproc) mem_kib=$mem_kib commit=$commit aslr=$aslr" \
 	"thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)" \
 	"buffer_size=$(awk '/^buffer_size:/ {print $2}' /sys/kernel/debug/pgwalk/info)" \
 	"cpu=$(awk -F': ' '/^model name/ {gsub(/ /, "_", $2); print $2; exit}' /proc/cpuinfo)"
@@ -42,6 +57,16 @@ bin=$stage
 pgwalkctl=$stage/$(basename "$pgwalkctl")
 export LD_LIBRARY_PATH=$stage/lib
 emit "staged $(du -sk "$stage" | cut -f1) KiB in $stage"
+
+# One unrecorded run of every measured program, so that no tool's first
+# sample carries the emulator's translation of its code (see BENCH_ASLR).
+sleep 100000 &
+warm=$!
+for cmd in "$bin/pagemap_read $warm" "$bin/kread -t seq $warm" "$bin/kread $warm" \
+	"$pgwalkctl walk --pid $warm --format none --stats" "$pgwalkctl verify --pid $warm --stats"; do
+	$cmd >/dev/null 2>&1 || true
+done
+kill "$warm"; wait "$warm" 2>/dev/null || true
 
 # runstat's stderr line, prefixed: "sample W TOOL RUN wall=... maxrss_kib=..."
 measure() {

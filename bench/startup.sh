@@ -16,8 +16,16 @@ run() {
 	perf stat -r 15 -e task-clock,page-faults "$@" 2>&1 >/dev/null |
 		grep -E "task-clock|page-faults|elapsed"
 }
-for round in 1 2; do
-	echo "# round $round"
+# Two rounds as Debian ships (randomize_va_space 2), two with address space
+# randomization off (0), where the emulator reuses the code it translated
+# for the previous run (docs/BENCH.md, "The emulator's first run").
+aslr_was=$(cat /proc/sys/kernel/randomize_va_space)
+trap 'echo "$aslr_was" > /proc/sys/kernel/randomize_va_space' EXIT
+for round in 1 2 3 4; do
+	aslr=2
+	[ "$round" -gt 2 ] && aslr=0
+	echo "$aslr" > /proc/sys/kernel/randomize_va_space
+	echo "# round $round, randomize_va_space $aslr"
 	run /bin/true
 	run "$stage/hello"
 	run "$stage/hello-foundation"
