@@ -13,7 +13,7 @@ import Glibc
         var template = Array("/tmp/pgwalk-scenario-test-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw Errno(rawValue: errno) }
-        let path = String(cString: template)
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let file = FileDescriptor(rawValue: fd)
         _ = try file.writeAll(("#!/bin/sh\n" + body + "\n").utf8)
         try file.close()

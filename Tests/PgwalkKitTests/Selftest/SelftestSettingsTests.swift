@@ -25,7 +25,7 @@ import Glibc
     static func fakeRoot(_ files: [String: String]) throws -> String {
         var template = Array("/tmp/pgwalk-selftest-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else { throw Errno(rawValue: errno) }
-        let root = String(cString: template)
+        let root = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         for (path, content) in files { try write(root + path, content) }
         return root
     }
