@@ -31,6 +31,7 @@ public struct StreamDecoder<Source: ByteSource> {
     private var offset: UInt64 = 0
     private var validator: StreamOrderValidator
     private var failure: StreamDecodingError?
+    private var limits: RecordLimits
 
     /// Reads and checks the header.
     /// - Parameter readSize: bytes asked of the source per read.
@@ -41,8 +42,10 @@ public struct StreamDecoder<Source: ByteSource> {
         self.header = StreamHeader(flags: [], pid: 0, geometry: .x86_64FourLevel, kernelVersion: 0,
                                    start: 0, end: 1, taskSize: 1, bufferSize: 0, release: "")
         self.validator = StreamOrderValidator(header: header)
+        self.limits = RecordLimits(header.geometry)
         self.header = try decodeHeader()
         self.validator = StreamOrderValidator(header: header)
+        self.limits = RecordLimits(header.geometry)
     }
 
     /// The next record, or nil after the END record has been returned.
@@ -181,7 +184,7 @@ public struct StreamDecoder<Source: ByteSource> {
         case .vma:
             expected = 56 + (UInt32(arg16) + 7) / 8 * 8
         case .pteRun:
-            let maximum = header.geometry.ptrs(.pte)
+            let maximum = limits.ptesPerTable
             guard arg16 >= 1, Int(arg16) <= maximum else { throw fail(.badRunCount(count: Int(arg16), maximum: maximum)) }
             expected = 16 + 16 * UInt32(arg16)
         default:
@@ -239,8 +242,7 @@ public struct StreamDecoder<Source: ByteSource> {
     private mutating func parse(
         _ type: StreamRecordType, arg8: UInt8, arg16: UInt16, body: LittleEndianReader, offset: UInt64, index: Int
     ) throws(StreamDecodingError.Reason) -> StreamRecord {
-        let geometry = header.geometry
-        let pageMask = geometry.pageSize - 1
+        let pageMask = limits.pageMask
         switch type {
         case .vma:
             guard let backing = VMABacking(rawValue: arg8) else { throw .badBacking(arg8) }
@@ -266,7 +268,7 @@ public struct StreamDecoder<Source: ByteSource> {
             let next = body.u64(16)
             let entryInfo = try info(body.u64(32))
             try validator.checkInRange(addr, next)
-            let slotEnd = geometry.entryEnd(level, addr)
+            let slotEnd = header.geometry.entryEnd(level, addr)
             if slotEnd != 0 && next > slotEnd { throw .entryBeyondSlot(address: addr, next: next, slotEnd: slotEnd) }
             try validator.checkOrder(addr)
             // The kernel honours CONTINUE only after pud_entry and pmd_entry.
@@ -277,14 +279,14 @@ public struct StreamDecoder<Source: ByteSource> {
         case .pteRun, .noneRun, .pteSeq:
             guard arg8 == UInt8(PageTableLevel.pte.rawValue) else { throw .badLevel(arg8) }
             let count = Int(arg16)
-            let maximum = geometry.ptrs(.pte)
+            let maximum = limits.ptesPerTable
             guard count >= 1, count <= maximum else { throw .badRunCount(count: count, maximum: maximum) }
             let addr = body.u64(8)
             guard addr & pageMask == 0 else { throw .misaligned(addr) }
-            let (end, overflow) = addr.addingReportingOverflow(UInt64(count) << UInt64(geometry.pageShift))
+            let (end, overflow) = addr.addingReportingOverflow(UInt64(count) << limits.pageShift)
             guard !overflow else { throw .runCrossesTable(address: addr, count: count) }
             try validator.checkInRange(addr, end)
-            guard geometry.entryStart(.pmd, addr) == geometry.entryStart(.pmd, end - 1) else {
+            guard addr & ~limits.pteTableSpanMask == (end - 1) & ~limits.pteTableSpanMask else {
                 throw .runCrossesTable(address: addr, count: count)
             }
             try validator.checkOrder(addr)
@@ -302,7 +304,7 @@ public struct StreamDecoder<Source: ByteSource> {
         case .hole:
             guard let depth = HoleDepth(rawValue: Int8(bitPattern: arg8)) else { throw .badHoleDepth(Int8(bitPattern: arg8)) }
             // real_depth() never reports a folded level (depth 1 on 4-level x86).
-            if let level = depth.level, geometry.realDepth(level) != depth { throw .badHoleDepth(depth.rawValue) }
+            if let level = depth.level, header.geometry.realDepth(level) != depth { throw .badHoleDepth(depth.rawValue) }
             let addr = body.u64(8)
             let end = body.u64(16)
             try validator.checkInRange(addr, end)
@@ -310,7 +312,7 @@ public struct StreamDecoder<Source: ByteSource> {
             guard end & pageMask == 0 else { throw .misaligned(end) }
             try validator.checkOrder(addr)
             let record = HoleRecord(addr: addr, end: end, depth: depth, count: Int(arg16))
-            let calls = record.callCount(geometry: geometry)
+            let calls = record.callCount(geometry: header.geometry)
             guard calls == UInt64(record.count) else {
                 throw .holeCountMismatch(count: record.count, calls: Int(clamping: calls))
             }
@@ -322,7 +324,7 @@ public struct StreamDecoder<Source: ByteSource> {
             let next = body.u64(16)
             let hmask = body.u64(24)
             let size = ~hmask &+ 1
-            guard size >= geometry.pageSize, size & (size &- 1) == 0 else { throw .badHugePage(hmask: hmask) }
+            guard size >= header.geometry.pageSize, size & (size &- 1) == 0 else { throw .badHugePage(hmask: hmask) }
             try validator.checkInRange(addr, next)
             guard addr & pageMask == 0 else { throw .misaligned(addr) }
             let pageEnd = (addr & hmask) &+ size

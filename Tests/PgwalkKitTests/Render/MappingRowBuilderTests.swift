@@ -57,6 +57,20 @@ import Testing
         #expect(rows == Self.expected)
     }
 
+    /// `--format none`'s sink drops the rows but counts them: 2 VMAs, the
+    /// 3 rows above, and every page of both VMAs (3 + 509 + 512).
+    @Test func theNullSinkCountsWhatItWasGiven() throws {
+        let sink = NullWalkRenderer()
+        var builder = MappingRowBuilder(pfnVisible: true, vmaStarted: { sink.vma($0) }, emit: { sink.row($0) })
+        var driver = StreamCallbackDriver(decoder: try StreamDecoder(source: MemoryByteSource(Self.stream())))
+        sink.end(status: try driver.run(ops: &builder).status)
+        builder.finish()
+        #expect(sink.vmas == 2)
+        #expect(sink.rows == 3)
+        #expect(sink.pages == 1024)
+        #expect(sink.status == 0)
+    }
+
     @Test func sameRowsFromTheWalkerOverRebuiltTables() throws {
         let tables = try StreamPageTables.build(from: MemoryByteSource(Self.stream())).pageTables
         var rows: [MappingRow] = []
