@@ -43,6 +43,17 @@ stage() {
 	done
 }
 
+# set_aslr N: the guest's randomize_va_space from now on (docs/BENCH.md,
+# "The emulator's first run": 0 lets QEMU keep each program's translated
+# code between runs); the value it had comes back when the script exits.
+set_aslr() {
+	if [ -z "${aslr_was:-}" ]; then
+		aslr_was=$(cat /proc/sys/kernel/randomize_va_space)
+		trap 'echo "$aslr_was" > /proc/sys/kernel/randomize_va_space' EXIT
+	fi
+	echo "$1" > /proc/sys/kernel/randomize_va_space
+}
+
 stop_workload() {
 	kill "$wl_pid" 2>/dev/null || true
 	wait "$wl_pid" 2>/dev/null || true

@@ -38,9 +38,7 @@ git diff --quiet HEAD 2>/dev/null || commit=$commit+
 # code: with ASLR on, every pgwalkctl run pays ~0.02-0.03 s of translation
 # that (a) does not and hardware never does. BENCH_ASLR=2 measures with it.
 aslr=${BENCH_ASLR:-0}
-aslr_was=$(cat /proc/sys/kernel/randomize_va_space)
-echo "$aslr" > /proc/sys/kernel/randomize_va_space
-trap 'echo "$aslr_was" > /proc/sys/kernel/randomize_va_space' EXIT
+set_aslr "$aslr"
 
 emit "guest kernel=$(uname -r) cpus=$(nproc) mem_kib=$mem_kib commit=$commit aslr=$aslr" \
 	"thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)" \

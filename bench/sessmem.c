@@ -7,6 +7,7 @@
  * "sessions=N memfree_kib_per_session=X slab_kib_per_session=Y vmalloc_kib_per_session=Z".
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,10 +47,21 @@ int main(int argc, char **argv)
 	slab0 = meminfo("Slab");
 	vm0 = meminfo("VmallocUsed");
 	for (int i = 0; i < n; i++) {
+		ssize_t got;
+
 		fds[i] = open("/sys/kernel/debug/pgwalk/walk", O_RDWR);
-		if (fds[i] < 0 || write(fds[i], req, strlen(req)) < 0 ||
-		    read(fds[i], buf, sizeof(buf)) != sizeof(buf)) {
-			perror("pgwalk session");
+		if (fds[i] < 0) {
+			perror("sessmem: open /sys/kernel/debug/pgwalk/walk");
+			return 1;
+		}
+		if (write(fds[i], req, strlen(req)) < 0) {
+			fprintf(stderr, "sessmem: session %d: request '%s': %s\n", i, req, strerror(errno));
+			return 1;
+		}
+		got = read(fds[i], buf, sizeof(buf));
+		if (got != sizeof(buf)) {
+			fprintf(stderr, "sessmem: session %d: read gave %zd of %zu bytes: %s\n", i, got, sizeof(buf),
+				got < 0 ? strerror(errno) : "short read");
 			return 1;
 		}
 	}

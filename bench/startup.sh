@@ -19,12 +19,10 @@ run() {
 # Two rounds as Debian ships (randomize_va_space 2), two with address space
 # randomization off (0), where the emulator reuses the code it translated
 # for the previous run (docs/BENCH.md, "The emulator's first run").
-aslr_was=$(cat /proc/sys/kernel/randomize_va_space)
-trap 'echo "$aslr_was" > /proc/sys/kernel/randomize_va_space' EXIT
 for round in 1 2 3 4; do
 	aslr=2
 	[ "$round" -gt 2 ] && aslr=0
-	echo "$aslr" > /proc/sys/kernel/randomize_va_space
+	set_aslr "$aslr"
 	echo "# round $round, randomize_va_space $aslr"
 	run /bin/true
 	run "$stage/hello"
