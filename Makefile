@@ -2,16 +2,19 @@
 # /proc/PID/pagemap. See README.md.
 #
 #   make demo     install what is missing, build, walk and verify a sample
-#   make check    every test: Swift unit tests on the host, kernel tests in a
-#                 booted kernel with 4-level and 5-level paging
-#   make vm-run CMD='...'   run a command as root in the booted kernel
+#   make check    every test: Swift unit tests on the host, kernel tests in
+#                 each booted kernel of the matrix (scripts/kernel-matrix),
+#                 with 4-level and 5-level paging
+#   make kernels  the matrix's kernel releases, one per line
+#   make vm-run CMD='...' [KVER=7.x]   run a command as root in a booted kernel
 #   sudo make load / sudo make unload   on a machine that can load modules
 
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
+# The kernel that kmod, vm-run, demo and bench are for: a release or a name
+# of the matrix (KVER=7.x); the default is scripts/kernel-version's.
 KVER ?= $(shell scripts/kernel-version 2>/dev/null)
-KDIR ?= /lib/modules/$(KVER)/build
 SWIFT ?= swift
 SWIFT_CONFIG ?= release
 SWIFT_FLAGS ?= -c $(SWIFT_CONFIG)
@@ -19,16 +22,28 @@ PAGING ?= 4
 PGWALKCTL := .build/$(SWIFT_CONFIG)/pgwalkctl
 KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h
 
-.PHONY: all deps kmod client tests-kernel build vm-run check check-swift \
-	check-kernel demo load unload lint fixtures bench clean bench-startup
+.PHONY: all deps kmod kmod-matrix client tests-kernel build vm-run check \
+	check-swift check-kernel demo load unload lint fixtures bench clean \
+	distclean bench-startup kernels
 
 all: build
 
+# Host packages, then every kernel of the matrix (KERNELS= for some).
 deps:
 	scripts/install-deps
+	scripts/install-kernels
 
+kernels:
+	@scripts/kernels
+
+# pgwalk.ko for KVER in build/kmod/RELEASE/ (KDIR= for a tree of your own);
+# kmod-matrix builds it for every kernel of the matrix, warnings failing.
 kmod:
-	$(MAKE) -C kmod KDIR=$(KDIR)
+	KVER='$(KVER)' scripts/build-kmod $(if $(KDIR),,'$(KVER)')
+
+kmod-matrix:
+	@for k in $$(scripts/kernels); do \
+		EXTRA_KBUILD_ARGS=W=1 scripts/build-kmod $$k || exit 1; done
 
 # pgwalkctl and the scenario program its selftest runs, side by side.
 client:
@@ -42,7 +57,7 @@ build: kmod client tests-kernel
 
 vm-run: kmod
 	@if [ -z '$(CMD)' ]; then echo "usage: make vm-run CMD='command'" >&2; exit 2; fi
-	PAGING=$(PAGING) scripts/vm-run '$(CMD)'
+	PAGING=$(PAGING) KVER='$(KVER)' scripts/vm-run '$(CMD)'
 
 check: deps build
 	$(MAKE) lint
@@ -52,8 +67,10 @@ check: deps build
 check-swift:
 	$(SWIFT) test
 
-# The kernel tests run in the booted kernel, once per paging mode.
-check-kernel:
+# The kernel tests run in each booted kernel of the matrix, once per paging
+# mode: KERNELS= picks some, PAGING_MODES= the levels. KERNEL=bzImage
+# KDIR=tree runs them in a kernel of your own instead.
+check-kernel: client tests-kernel
 	scripts/check-kernel
 
 demo: deps build
@@ -70,7 +87,7 @@ BENCH_VM_MEM ?= 6G
 BENCH_ASLR ?= 0
 bench: kmod client
 	$(MAKE) -C bench
-	VM_MEM=$(BENCH_VM_MEM) VM_SMP=2 PAGING=4 scripts/vm-run \
+	VM_MEM=$(BENCH_VM_MEM) VM_SMP=2 PAGING=4 KVER='$(KVER)' scripts/vm-run \
 		'BENCH_RUNS=$(BENCH_RUNS) BENCH_WORKLOADS="$(BENCH_WORKLOADS)" BENCH_ASLR=$(BENCH_ASLR) PGWALKCTL=$(PGWALKCTL) bench/run.sh'
 	python3 bench/render.py
 
@@ -86,7 +103,7 @@ bench-startup: client
 	KMOD=none VM_MEM=2G scripts/vm-run bench/startup.sh
 
 load: kmod
-	scripts/load-module kmod/pgwalk.ko
+	scripts/load-module $$(scripts/build-kmod '$(KVER)')
 
 unload:
 	rmmod pgwalk
@@ -94,18 +111,23 @@ unload:
 # Kernel style: checkpatch.pl --strict (fetched from Debian's linux-source
 # package when no kernel tree provides it). The format header is shared with
 # user space, where BIT() does not exist, so it may use plain shifts.
-lint:
-	@cp=$$(KDIR=$(KDIR) scripts/get-checkpatch) && \
+lint: kmod-matrix
+	@cp=$$(scripts/get-checkpatch) && \
 	perl $$cp --strict --no-tree --quiet -f $(KMOD_SOURCES) && \
 	perl $$cp --strict --no-tree --quiet --ignore BIT_MACRO -f kmod/pgwalk_format.h && \
-	echo "lint: checkpatch --strict clean"
+	echo "lint: checkpatch --strict clean; W=1 builds warning-free for $$(scripts/kernels | tr '\n' ' ')"
 
 # Re-record the Swift tests' fixtures from the real module, both paging modes.
 fixtures: build
-	PAGING=4 scripts/vm-run Tests/integration/record-fixtures.sh
-	PAGING=5 scripts/vm-run Tests/integration/record-fixtures.sh
+	PAGING=4 KVER='$(KVER)' scripts/vm-run Tests/integration/record-fixtures.sh
+	PAGING=5 KVER='$(KVER)' scripts/vm-run Tests/integration/record-fixtures.sh
 
+# clean keeps the kernels' Debian roots (build/roots, minutes to remake) and
+# what install-kernels recorded of them; distclean removes those too.
 clean:
-	$(MAKE) -C kmod KDIR=$(KDIR) clean || true
+	$(MAKE) -C kmod clean || true
 	$(MAKE) -C Tests/kernel clean || true
+	find build -mindepth 1 -maxdepth 1 ! -name roots ! -name matrix -exec rm -rf {} + 2>/dev/null || true
+
+distclean: clean
 	rm -rf build

@@ -156,6 +156,24 @@ const char *pgwalk_walk_page_range_how(void);
 const char *pgwalk_ptrace_may_access_how(void);
 bool pgwalk_ibt_enforced(void);
 
+/*
+ * A non-present entry as the kernel classifies it (pgwalk_leaf.c): its
+ * PGWALK_KIND_*, swap type, whether it allows writes (migration, device),
+ * and its value, a PFN, a swap offset or PGWALK_MARKER_* bits, which @hide
+ * says an opener without CAP_SYS_ADMIN may not see.
+ */
+struct pgwalk_leaf {
+	u8 kind;
+	u8 type;
+	bool write;
+	bool hide;
+	u64 value;
+};
+
+/* pgwalk_leaf.c */
+void pgwalk_leaf_from_pte(pte_t pte, struct pgwalk_leaf *l);
+void pgwalk_leaf_from_pmd(pmd_t pmd, struct pgwalk_leaf *l);
+
 /* pgwalk_entry.c */
 void pgwalk_decode_pgd(pgd_t pgd, bool show_pfn, struct pgwalk_entry *e);
 void pgwalk_decode_p4d(p4d_t p4d, bool show_pfn, struct pgwalk_entry *e);

@@ -66,106 +66,64 @@ static u64 pgwalk_devmap_flag(u64 raw)
 	return 0;
 }
 
-static u64 pgwalk_marker_bits(swp_entry_t swp)
+/*
+ * The uffd bit of an entry. 7.x renamed the accessors (pte_uffd_wp() became
+ * pte_uffd()) when the bit came to serve uffd read-write protection too;
+ * Kbuild tells which the headers have (PGWALK_HAVE_PTE_UFFD).
+ */
+static bool pgwalk_pte_uffd(pte_t pte)
 {
-	u64 bits = 0;
-#ifdef PTE_MARKER_UFFD_WP
-	unsigned long marker = pte_marker_get(swp);
-
-#ifdef PTE_MARKER_UFFD_WP
-	if (marker & PTE_MARKER_UFFD_WP)
-		bits |= 1;
-#endif
-#ifdef PTE_MARKER_SWAPIN_ERROR
-	if (marker & PTE_MARKER_SWAPIN_ERROR)
-		bits |= 2;
-#endif
-#ifdef PTE_MARKER_POISONED
-	if (marker & PTE_MARKER_POISONED)
-		bits |= 2;
-#endif
-#ifdef PTE_MARKER_GUARD
-	if (marker & PTE_MARKER_GUARD)
-		bits |= 4;
-#endif
-#endif
-	return bits;
-}
-
-static bool pgwalk_is_marker(swp_entry_t swp)
-{
-#ifdef PTE_MARKER_UFFD_WP	/* came with pte markers, 6.0 */
-	return is_pte_marker_entry(swp);
+#ifdef PGWALK_HAVE_PTE_UFFD
+	return pte_uffd(pte);
 #else
-	return false;
+	return pte_uffd_wp(pte);
 #endif
 }
 
-static unsigned long pgwalk_swp_pfn(swp_entry_t swp)
+static bool pgwalk_pte_swp_uffd(pte_t pte)
 {
-#ifdef PGWALK_HAVE_SWP_OFFSET_PFN
-	return swp_offset_pfn(swp);
+#ifdef PGWALK_HAVE_PTE_UFFD
+	return pte_swp_uffd(pte);
 #else
-	return swp_offset(swp);
+	return pte_swp_uffd_wp(pte);
 #endif
 }
+
+static bool pgwalk_pmd_uffd(pmd_t pmd)
+{
+#ifdef PGWALK_HAVE_PTE_UFFD
+	return pmd_uffd(pmd);
+#else
+	return pmd_uffd_wp(pmd);
+#endif
+}
+
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+static bool pgwalk_pmd_swp_uffd(pmd_t pmd)
+{
+#ifdef PGWALK_HAVE_PTE_UFFD
+	return pmd_swp_uffd(pmd);
+#else
+	return pmd_swp_uffd_wp(pmd);
+#endif
+}
+#endif
 
 /*
- * A swap-format (non-present, not none) entry. Returns the info word
- * without the software bits, which differ per level; *hide says whether the
- * offset field holds something the opener may not see.
+ * The info word of a swap-format (non-present, not none) entry, without
+ * the software bits, which differ per level. Its payload is hidden from an
+ * opener who may not see PFNs when it is a PFN or a swap slot.
  */
-static u64 pgwalk_decode_swp(swp_entry_t swp, bool show_pfn, bool *hide)
+static u64 pgwalk_decode_leaf(const struct pgwalk_leaf *l, bool show_pfn)
 {
-	u64 info = PGWALK_INFO_LEAF;
-	u64 val = 0;
+	u64 info = PGWALK_INFO_LEAF | l->kind;
 
-	info |= ((u64)swp_type(swp) & PGWALK_INFO_SWAP_TYPE_MASK) <<
+	info |= ((u64)l->type & PGWALK_INFO_SWAP_TYPE_MASK) <<
 		PGWALK_INFO_SWAP_TYPE_SHIFT;
-	*hide = !show_pfn;
-
-	if (pgwalk_is_marker(swp)) {
-		/* Marker bits are no secret: pagemap shows uffd-wp too. */
-		*hide = false;
-		return info | PGWALK_KIND_MARKER |
-		       pgwalk_payload(pgwalk_marker_bits(swp));
-	}
-#ifdef SWP_SWAPIN_ERROR
-	/*
-	 * 6.1 only: a swapin error is its own swap type; 6.2 made it the
-	 * PTE marker PTE_MARKER_SWAPIN_ERROR. Report it as that marker.
-	 */
-	if (is_swapin_error_entry(swp)) {
-		*hide = false;
-		return info | PGWALK_KIND_MARKER | pgwalk_payload(2);
-	}
-#endif
-	if (is_migration_entry(swp)) {
-		info |= PGWALK_KIND_MIGRATION;
-		if (is_writable_migration_entry(swp))
-			info |= PGWALK_INFO_WRITE;
-		val = pgwalk_swp_pfn(swp);
-	} else if (is_device_private_entry(swp)) {
-		info |= PGWALK_KIND_DEVICE;
-		if (is_writable_device_private_entry(swp))
-			info |= PGWALK_INFO_WRITE;
-		val = pgwalk_swp_pfn(swp);
-	} else if (is_device_exclusive_entry(swp)) {
-		info |= PGWALK_KIND_DEVICE;
-		if (is_writable_device_exclusive_entry(swp))
-			info |= PGWALK_INFO_WRITE;
-		val = pgwalk_swp_pfn(swp);
-	} else if (is_hwpoison_entry(swp)) {
-		info |= PGWALK_KIND_HWPOISON;
-		val = pgwalk_swp_pfn(swp);
-	} else if (non_swap_entry(swp)) {
-		info |= PGWALK_KIND_OTHER;
-	} else {
-		info |= PGWALK_KIND_SWAP;
-		val = swp_offset(swp);
-	}
-	if (show_pfn)
-		info |= pgwalk_payload(val);
+	if (l->write)
+		info |= PGWALK_INFO_WRITE;
+	if (show_pfn || !l->hide)
+		info |= pgwalk_payload(l->value);
 	return info;
 }
 
@@ -248,7 +206,6 @@ void pgwalk_decode_pud(pud_t pud, bool show_pfn, struct pgwalk_entry *e)
 void pgwalk_decode_pmd(pmd_t pmd, bool show_pfn, struct pgwalk_entry *e)
 {
 	u64 raw = pmd_val(pmd);
-	bool hide;
 
 	e->raw = raw;
 	if (pmd_none(pmd)) {
@@ -256,20 +213,18 @@ void pgwalk_decode_pmd(pmd_t pmd, bool show_pfn, struct pgwalk_entry *e)
 		return;
 	}
 	if (!pmd_present(pmd)) {
+		struct pgwalk_leaf l;
+
+		pgwalk_leaf_from_pmd(pmd, &l);
+		e->info = pgwalk_decode_leaf(&l, show_pfn);
 #ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
-		e->info = pgwalk_decode_swp(pmd_to_swp_entry(pmd), show_pfn,
-					    &hide);
 		if (pmd_swp_soft_dirty(pmd))
 			e->info |= PGWALK_INFO_SOFT_DIRTY;
-		if (pmd_swp_uffd_wp(pmd))
+		if (pgwalk_pmd_swp_uffd(pmd))
 			e->info |= PGWALK_INFO_UFFD_WP;
-		if (hide)
-			e->raw &= ~PGWALK_SWP_OFFSET_MASK;
-#else
-		e->info = PGWALK_INFO_LEAF | PGWALK_KIND_OTHER;
-		if (!show_pfn)
-			e->raw &= ~PGWALK_SWP_OFFSET_MASK;
 #endif
+		if (l.hide && !show_pfn)
+			e->raw &= ~PGWALK_SWP_OFFSET_MASK;
 		return;
 	}
 	e->info = PGWALK_KIND_PRESENT | pgwalk_hw_flags(raw);
@@ -284,7 +239,7 @@ void pgwalk_decode_pmd(pmd_t pmd, bool show_pfn, struct pgwalk_entry *e)
 			e->info |= PGWALK_INFO_DIRTY;
 		if (pmd_soft_dirty(pmd))
 			e->info |= PGWALK_INFO_SOFT_DIRTY;
-		if (pmd_uffd_wp(pmd))
+		if (pgwalk_pmd_uffd(pmd))
 			e->info |= PGWALK_INFO_UFFD_WP;
 		if (pmd_protnone(pmd))
 			e->info |= PGWALK_INFO_PROTNONE;
@@ -311,7 +266,7 @@ static void pgwalk_decode_present_pte(pte_t pte, u64 pfn_mask, bool show_pfn,
 		e->info |= PGWALK_INFO_DIRTY;
 	if (pte_soft_dirty(pte))
 		e->info |= PGWALK_INFO_SOFT_DIRTY;
-	if (pte_uffd_wp(pte))
+	if (pgwalk_pte_uffd(pte))
 		e->info |= PGWALK_INFO_UFFD_WP;
 	if (pte_protnone(pte))
 		e->info |= PGWALK_INFO_PROTNONE;
@@ -328,16 +283,17 @@ static void pgwalk_decode_present_pte(pte_t pte, u64 pfn_mask, bool show_pfn,
 static void pgwalk_decode_swp_pte(pte_t pte, bool show_pfn,
 				  struct pgwalk_entry *e)
 {
-	bool hide;
+	struct pgwalk_leaf l;
 
-	e->info = pgwalk_decode_swp(pte_to_swp_entry(pte), show_pfn, &hide);
+	pgwalk_leaf_from_pte(pte, &l);
+	e->info = pgwalk_decode_leaf(&l, show_pfn);
 	if (pte_swp_soft_dirty(pte))
 		e->info |= PGWALK_INFO_SOFT_DIRTY;
-	if (pte_swp_uffd_wp(pte))
+	if (pgwalk_pte_swp_uffd(pte))
 		e->info |= PGWALK_INFO_UFFD_WP;
 	if (pte_swp_exclusive(pte))
 		e->info |= PGWALK_INFO_EXCLUSIVE;
-	if (hide)
+	if (l.hide && !show_pfn)
 		e->raw &= ~PGWALK_SWP_OFFSET_MASK;
 }
 

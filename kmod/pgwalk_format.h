@@ -138,6 +138,11 @@ struct pgwalk_rec_hdr {
 #define PGWALK_INFO_PAYLOAD_SHIFT	24
 #define PGWALK_INFO_PAYLOAD_MAX		((1ULL << 40) - 1)
 
+/* The payload of a PGWALK_KIND_MARKER entry. */
+#define PGWALK_MARKER_UFFD_WP		(1U << 0)
+#define PGWALK_MARKER_POISONED		(1U << 1) /* swapin error, poisoned */
+#define PGWALK_MARKER_GUARD		(1U << 2) /* MADV_GUARD_INSTALL */
+
 /* VMA record: arg8 is the backing, arg16 the name length. */
 #define PGWALK_BACKING_ANON		0
 #define PGWALK_BACKING_FILE		1

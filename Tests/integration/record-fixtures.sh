@@ -7,6 +7,7 @@ cd "$(dirname "$0")/../.."
 
 ctl=${PGWALKCTL:-.build/release/pgwalkctl}
 target=Tests/kernel/build/pgwalk-target
+ko=${PGWALK_KO:-kmod/pgwalk.ko}
 fixtures=Tests/PgwalkKitTests/Fixtures
 mode=${PGWALK_PAGING:-4}level
 
@@ -34,7 +35,7 @@ stop_target
 # A trace that spans several chunks: 8 MiB more of 4K pages, 16 KiB buffer.
 start_target --big 8
 rmmod pgwalk
-insmod kmod/pgwalk.ko buffer_kib=16
+insmod "$ko" buffer_kib=16
 "$ctl" conform --pid "$tpid" --no-seq --output "$fixtures/big-$mode-trace-16k.pgw"
 "$ctl" conform --pid "$tpid" --seq --output "$fixtures/big-$mode-trace-seq-16k.pgw"
 stop_target

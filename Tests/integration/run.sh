@@ -7,6 +7,7 @@ cd "$(dirname "$0")/../.."
 
 ctl=${PGWALKCTL:-.build/release/pgwalkctl}
 target=Tests/kernel/build/pgwalk-target
+ko=${PGWALK_KO:-kmod/pgwalk.ko}
 work=$(mktemp -d)
 passed=0
 failed=0
@@ -47,7 +48,7 @@ stop_target() {
 }
 
 reload() {
-	rmmod pgwalk && insmod kmod/pgwalk.ko "$@"
+	rmmod pgwalk && insmod "$ko" "$@"
 }
 
 echo "# integration tests: ${PGWALK_PAGING:-?}-level paging, $(uname -r)"
@@ -116,7 +117,7 @@ if [ -n "$tests_bin" ]; then
 fi
 
 # A target that exits: walk of a pid that is gone.
-check_exit "exit 3: module not loaded" 3 bash -c "rmmod pgwalk; '$ctl' walk --pid 1; rc=\$?; insmod kmod/pgwalk.ko; exit \$rc"
+check_exit "exit 3: module not loaded" 3 bash -c "rmmod pgwalk; '$ctl' walk --pid 1; rc=\$?; insmod '$ko'; exit \$rc"
 
 rm -rf "$work"
 echo "$passed passed, $failed failed"

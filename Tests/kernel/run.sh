@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root" || exit 2
 bin=$here/build
-ko=$root/kmod/pgwalk.ko
+ko=${PGWALK_KO:-$root/kmod/pgwalk.ko}
 walk=/sys/kernel/debug/pgwalk/walk
 
 passed=0
