@@ -118,6 +118,9 @@ struct pgwalk_session {
 	u64 records;			/* records so far, header excluded */
 
 	/* Walk state, valid during one fill. */
+	spinlock_t *table_lock;		/* PMD lock held from pmd_entry to
+					 * the walker's next callback
+					 */
 	bool stopped;			/* a callback found the buffer full */
 	bool progress;			/* a leaf-level record was written */
 	size_t last_rec;		/* offset of the last record, or -1 */

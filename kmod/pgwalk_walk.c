@@ -104,6 +104,50 @@ static int pgwalk_stop(struct pgwalk_session *s, u8 cb, unsigned long addr)
 	return 1;
 }
 
+/* A pointer to a PTE table the walker may descend into. */
+static bool pgwalk_pmd_table(pmd_t val)
+{
+	return pmd_present(val) && !pmd_leaf(val) && !pmd_bad(val);
+}
+
+/*
+ * After pmd_entry answers ACTION_SUBTREE for a table, the walker calls
+ * split_huge_pmd() and then maps the table with pte_offset_map_lock(). The
+ * mmap read lock alone does not keep the table there in between: since
+ * 6.5, khugepaged's retract_page_tables() (no mmap lock at all),
+ * MADV_COLLAPSE's collapse_pte_mapped_thp() and the reclaim of empty PTE
+ * tables (under the read lock) may clear the PMD, and a fault or
+ * collapse_pte_mapped_thp() itself may then install a PMD leaf, which that
+ * split_huge_pmd() would split or zap: the walk would change its target.
+ * Every one of them clears the PMD under its PMD lock, so pmd_entry takes
+ * that lock, re-reads the entry, and keeps the lock held while the walker
+ * goes on to the first pte_entry of the table, which runs under the PTE
+ * lock that pins the table for the rest of it. Returns the lock held, with
+ * *@val re-read under it, or NULL (not held) when *@val is no longer a
+ * table or the PTE lock is the PMD lock itself (kernels without split page
+ * table locks: the walker would deadlock on it; there the window stays).
+ */
+static spinlock_t *pgwalk_pin_table(struct mm_walk *walk, pmd_t *pmd,
+				    pmd_t *val)
+{
+	spinlock_t *ptl = pmd_lock(walk->mm, pmd);
+
+	*val = READ_ONCE(*pmd);
+	if (pgwalk_pmd_table(*val) && pte_lockptr(walk->mm, pmd) != ptl)
+		return ptl;
+	spin_unlock(ptl);
+	return NULL;
+}
+
+/* Every callback starts here: the walker is past the window. */
+static void pgwalk_unpin_table(struct pgwalk_session *s)
+{
+	if (unlikely(s->table_lock)) {
+		spin_unlock(s->table_lock);
+		s->table_lock = NULL;
+	}
+}
+
 /*
  * One pgd/p4d/pud/pmd_entry call. @extra is room needed beyond the record
  * (pmd_entry: its PTE table). Without trace, an entry that the last reported
@@ -119,6 +163,7 @@ static int pgwalk_entry(struct mm_walk *walk, int level, unsigned long addr,
 	struct pgwalk_rec_entry *r;
 	bool repeat;
 
+	pgwalk_unpin_table(s);
 	if (s->stopped)
 		return 1;
 	repeat = !s->trace && last->valid && last->addr <= addr &&
@@ -212,22 +257,26 @@ static int pgwalk_pmd_entry(pmd_t *pmd, unsigned long addr,
 	struct pgwalk_session *s = walk->private;
 	/* One load: on 64-bit this is what pmdp_get_lockless() does. */
 	pmd_t val = READ_ONCE(*pmd);
+	spinlock_t *ptl = NULL;
 	struct pgwalk_entry e;
 	size_t extra = 0;
 	bool table;
+	int ret;
 
+	pgwalk_unpin_table(s);
 	if (s->stopped)
 		return 1;
 	/*
 	 * Only a present table is walked. A huge leaf, a migration entry or
 	 * an entry that became none since the walker looked gets
 	 * ACTION_CONTINUE, so the walker never splits or waits for anything.
-	 * pmd_bad() too: the walker would clear it. A table seen here stays
-	 * a table while we hold the mmap read lock (collapsing into a THP
-	 * takes the write lock), so the walker's split_huge_pmd() that
-	 * follows ACTION_SUBTREE finds nothing to split.
+	 * pmd_bad() too: the walker would clear it. A table stays one until
+	 * the walker holds its PTE lock (pgwalk_pin_table()), so the walker's
+	 * split_huge_pmd() that follows ACTION_SUBTREE finds nothing to split.
 	 */
-	table = pmd_present(val) && !pmd_leaf(val) && !pmd_bad(val);
+	if (pgwalk_pmd_table(val))
+		ptl = pgwalk_pin_table(walk, pmd, &val);
+	table = pgwalk_pmd_table(val);
 	pgwalk_decode_pmd(val, s->pfn_visible, &e);
 	if (!table && pgwalk_huge_zero(walk, pmd, val))
 		e.info |= PGWALK_INFO_ZERO_PAGE;
@@ -239,8 +288,15 @@ static int pgwalk_pmd_entry(pmd_t *pmd, unsigned long addr,
 	 */
 	if (table && s->progress)
 		extra = pgwalk_pte_table_bytes(addr, next);
-	return pgwalk_entry(walk, PGWALK_LEVEL_PMD, addr, next, pmd_val(val),
-			    &e, table ? ACTION_SUBTREE : ACTION_CONTINUE, extra);
+	ret = pgwalk_entry(walk, PGWALK_LEVEL_PMD, addr, next, pmd_val(val),
+			   &e, table ? ACTION_SUBTREE : ACTION_CONTINUE, extra);
+	if (ptl) {
+		if (!ret && walk->action == ACTION_SUBTREE)
+			s->table_lock = ptl;
+		else
+			spin_unlock(ptl);
+	}
+	return ret;
 }
 
 /*
@@ -465,6 +521,7 @@ static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 	struct pgwalk_pte *elem;
 	struct pgwalk_entry e;
 
+	pgwalk_unpin_table(s);
 	if (s->stopped)
 		return 1;
 	if (s->seq_rec != PGWALK_NO_REC && s->seq_rec == s->last_rec &&
@@ -504,6 +561,7 @@ static int pgwalk_pte_hole(unsigned long addr, unsigned long next, int depth,
 	struct pgwalk_session *s = walk->private;
 	struct pgwalk_rec_hole *r;
 
+	pgwalk_unpin_table(s);
 	if (s->stopped)
 		return 1;
 	r = depth >= 0 ? pgwalk_last(s, PGWALK_REC_HOLE) : NULL;
@@ -543,6 +601,7 @@ static int pgwalk_hugetlb_entry(pte_t *pte, unsigned long hmask,
 	struct pgwalk_rec_hugetlb *r;
 	struct pgwalk_entry e;
 
+	pgwalk_unpin_table(s);
 	if (s->stopped)
 		return 1;
 	if (!pgwalk_room(s, sizeof(*r)))
@@ -623,6 +682,7 @@ static int pgwalk_test_walk(unsigned long addr, unsigned long next,
 	size_t need = 0;
 	u8 backing = 0;
 
+	pgwalk_unpin_table(s);
 	if (s->stopped)
 		return -ENOBUFS;
 	if (s->trace)
@@ -658,6 +718,7 @@ static int pgwalk_pre_vma(unsigned long start, unsigned long end,
 	size_t name_len;
 	u8 backing;
 
+	pgwalk_unpin_table(s);
 	if (s->stopped)
 		return 1;
 	if (pgwalk_vma_repeat(s, vma))
@@ -679,6 +740,7 @@ static void pgwalk_post_vma(struct mm_walk *walk)
 	struct pgwalk_session *s = walk->private;
 	struct pgwalk_rec_post_vma *r;
 
+	pgwalk_unpin_table(s);
 	if (!s->trace)
 		return;
 	if (WARN_ON_ONCE(s->len + sizeof(*r) > s->buffer_size))
@@ -787,6 +849,8 @@ int pgwalk_walk_chunk(struct pgwalk_session *s, struct mm_struct *mm)
 		b->end = cpu_to_le64(s->end);
 	}
 	ret = pgwalk_walk_page_range(mm, s->resume, s->end, &pgwalk_ops, s);
+	/* Only if the walker failed to map a table it was let into. */
+	pgwalk_unpin_table(s);
 	s->chunks++;
 	if (s->trace) {
 		e = pgwalk_emit(s, PGWALK_REC_WALK_END, 0, 0, sizeof(*e));
