@@ -23,7 +23,7 @@ PGWALKCTL := .build/$(SWIFT_CONFIG)/pgwalkctl
 KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h
 
 .PHONY: all deps kmod kmod-matrix client tests-kernel build vm-run check \
-	check-swift check-kernel demo load unload lint fixtures bench clean \
+	check-swift check-harness check-kernel demo load unload lint fixtures bench clean \
 	distclean bench-startup kernels
 
 all: build
@@ -62,7 +62,12 @@ vm-run: kmod
 check: deps build
 	$(MAKE) lint
 	$(MAKE) check-swift
+	$(MAKE) check-harness
 	$(MAKE) check-kernel
+
+# The VM harness's own tests, on the host (a few short boots).
+check-harness: kmod
+	Tests/harness/run.sh
 
 check-swift:
 	$(SWIFT) test
