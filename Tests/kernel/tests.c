@@ -1758,11 +1758,12 @@ static int t_unpriv_opener(void)
 		memcpy(CMSG_DATA(cm), &wfd, sizeof(int));
 		_exit(sendmsg(sv[1], &mh, 0) == 1 ? 0 : 1);
 	}
+	/* the child's end only: recvmsg() sees EOF if the child exits first */
+	close(sv[1]);
 	if (recvmsg(sv[0], &mh, 0) == 1 && CMSG_FIRSTHDR(&mh))
 		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
 	waitpid(pid, NULL, 0);
 	close(sv[0]);
-	close(sv[1]);
 	if (fd < 0)
 		return failf("uid 65534 could not open and pass %s", WALK_PATH);
 	snprintf(req, sizeof(req), "pid=%d", T.pid);
