@@ -8,9 +8,13 @@
  *   what                          since   handled by
  *   ----------------------------  ------  ----------------------------------
  *   walk_page_range() exported    never   Kbuild greps Module.symvers: link
- *                                 (mainline) directly if exported, else resolve
- *                                         through a kprobe at load time
+ *                                 (mainline) directly if exported, else call
+ *                                         a stub that ftrace redirects to
+ *                                         the entry a kprobe finds at load
  *   ptrace_may_access() exported  never   same as walk_page_range()
+ *   ftrace_regs_set_instruction_  after   Kbuild greps linux/ftrace.h:
+ *   pointer(); 6.1 has ftrace_    6.1     PGWALK_HAVE_FTRACE_REGS_SET_IP,
+ *   instruction_pointer_set()             PGWALK_HAVE_FTRACE_IP_SET
  *   ptep_get()                    5.8     used for every PTE read
  *   pte markers (swapops.h)       6.0     KIND_MARKER, if PTE_MARKER_UFFD_WP
  *                                         is defined; uffd-wp bit 6.0,
@@ -151,13 +155,27 @@ struct pgwalk_entry {
 
 /* pgwalk_resolve.c */
 int pgwalk_resolve_symbols(void);
+void pgwalk_release_symbols(void);
 int pgwalk_walk_page_range(struct mm_struct *mm, unsigned long start,
 			   unsigned long end, const struct mm_walk_ops *ops,
 			   void *private);
 bool pgwalk_ptrace_may_access(struct task_struct *task, unsigned int mode);
 const char *pgwalk_walk_page_range_how(void);
 const char *pgwalk_ptrace_may_access_how(void);
+u64 pgwalk_walk_page_range_redirects(void);
+u64 pgwalk_ptrace_may_access_redirects(void);
 bool pgwalk_ibt_enforced(void);
+
+/*
+ * pgwalk_call.c: the stubs ftrace redirects to the kernel functions, with
+ * their prototypes; their bodies only run if the redirect did not happen.
+ */
+int pgwalk_call_walk_page_range(struct mm_struct *mm, unsigned long start,
+				unsigned long end,
+				const struct mm_walk_ops *ops, void *private);
+bool pgwalk_call_ptrace_may_access(struct task_struct *task,
+				   unsigned int mode);
+extern atomic64_t pgwalk_stub_fallthroughs;
 
 /*
  * A non-present entry as the kernel classifies it (pgwalk_leaf.c): its

@@ -143,6 +143,12 @@ static int pgwalk_info_show(struct seq_file *m, void *v)
 	seq_printf(m, "walk_page_range: %s\n", pgwalk_walk_page_range_how());
 	seq_printf(m, "ptrace_may_access: %s\n",
 		   pgwalk_ptrace_may_access_how());
+	seq_printf(m, "walk_page_range_redirects: %llu\n",
+		   pgwalk_walk_page_range_redirects());
+	seq_printf(m, "ptrace_may_access_redirects: %llu\n",
+		   pgwalk_ptrace_may_access_redirects());
+	seq_printf(m, "stub_fallthroughs: %lld\n",
+		   (s64)atomic64_read(&pgwalk_stub_fallthroughs));
 	seq_printf(m, "ibt: %s\n", pgwalk_ibt_enforced() ? "on" : "off");
 	seq_printf(m, "buffer_size: %u\n", pgwalk_buffer_bytes());
 	seq_printf(m, "walk_lock: %s\n", pgwalk_walk_lock ? "yes" : "no");
@@ -166,7 +172,7 @@ static int __init pgwalk_init(void)
 	if (IS_ERR(pgwalk_dir)) {
 		ret = PTR_ERR(pgwalk_dir);
 		pr_err("cannot create debugfs directory pgwalk: %d\n", ret);
-		return ret;
+		goto err_symbols;
 	}
 	d = debugfs_create_file("walk", PGWALK_WALK_MODE, pgwalk_dir, NULL,
 				&pgwalk_walk_fops);
@@ -189,13 +195,19 @@ static int __init pgwalk_init(void)
 err_dir:
 	pr_err("cannot create debugfs files: %d\n", ret);
 	debugfs_remove(pgwalk_dir);
+err_symbols:
+	pgwalk_release_symbols();
 	return ret;
 }
 
-/* Open files hold a module reference (fops owner): none are left here. */
+/*
+ * Open files hold a module reference (fops owner): none are left here, so
+ * nothing is inside a stub or a redirected function any more.
+ */
 static void __exit pgwalk_exit(void)
 {
 	debugfs_remove(pgwalk_dir);
+	pgwalk_release_symbols();
 }
 
 module_init(pgwalk_init);

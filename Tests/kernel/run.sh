@@ -12,6 +12,11 @@
 #    (chunked stream == saved stream, with and without seq, trace chunking,
 #    exit mid-walk)
 # 5. the module is reloaded with its defaults
+# 6. pgwalk-tests callpath: how walk_page_range()/ptrace_may_access() are
+#    reached (ftrace redirect or export), proved by enabled_functions and
+#    the redirect counters of info
+# 7. sysctl kernel.ftrace_enabled cannot be set to 0 under the redirect;
+#    rmmod takes the module's ftrace_ops away, insmod puts them back
 # Each phase prints TAP-like lines; the last line is the whole run's
 # "N passed, N failed". Exit status 1 on any failure.
 set -u
@@ -21,6 +26,8 @@ cd "$root" || exit 2
 bin=$here/build
 ko=${PGWALK_KO:-$root/kmod/pgwalk.ko}
 walk=/sys/kernel/debug/pgwalk/walk
+info=/sys/kernel/debug/pgwalk/info
+functions=/sys/kernel/tracing/enabled_functions
 
 passed=0
 failed=0
@@ -137,5 +144,55 @@ if insmod "$ko" && [ -e "$walk" ]; then
 	say_ok "module reloaded with its defaults"
 else
 	say_fail "module reloaded with its defaults"
+fi
+
+# 6
+run_phase callpath
+
+# 7: the functions info says are reached through ftrace, and their stubs
+# in enabled_functions
+via_ftrace() { sed -n 's/^\(walk_page_range\|ptrace_may_access\): ftrace$/\1/p' "$info" | sort; }
+traced_stubs() { sed -n 's/^pgwalk_call_\([a-z_]*\) \[pgwalk\] .*/\1/p' "$functions" | sort; }
+if [ ! -r "$functions" ]; then
+	say_fail "$functions readable (tracefs mounted)"
+	finish
+fi
+if [ -n "$(via_ftrace)" ]; then
+	if (echo 0 > /proc/sys/kernel/ftrace_enabled) 2>/dev/null; then
+		echo 1 > /proc/sys/kernel/ftrace_enabled
+		say_fail "sysctl kernel.ftrace_enabled=0 refused while the redirect is registered (it was accepted)"
+	elif [ "$(cat /proc/sys/kernel/ftrace_enabled)" = 1 ]; then
+		say_ok "sysctl kernel.ftrace_enabled=0 refused while the redirect is registered"
+	else
+		say_fail "sysctl kernel.ftrace_enabled=0 refused while the redirect is registered (it reads $(cat /proc/sys/kernel/ftrace_enabled))"
+	fi
+fi
+want=$(via_ftrace | tr '\n' ' ')
+rmmod pgwalk
+if [ -z "$(traced_stubs)" ]; then
+	say_ok "rmmod: enabled_functions lists no pgwalk stub any more"
+else
+	say_fail "rmmod: enabled_functions still lists $(traced_stubs | tr '\n' ' ')"
+fi
+if insmod "$ko" && [ -e "$walk" ]; then
+	got=$(traced_stubs | tr '\n' ' ')
+	# the load calls each redirected function once to check the redirect
+	counts=$(grep -E '^((walk_page_range|ptrace_may_access)_redirects|stub_fallthroughs):' "$info" | tr '\n' ' ')
+	expect=
+	for fn in walk_page_range ptrace_may_access; do
+		case " $want" in
+		*" $fn "*) expect="$expect${fn}_redirects: 1 " ;;
+		*) expect="$expect${fn}_redirects: 0 " ;;
+		esac
+	done
+	expect="${expect}stub_fallthroughs: 0 "
+	if [ "$got" = "$(via_ftrace | tr '\n' ' ')" ] && [ "$got" = "$want" ] &&
+		[ "$counts" = "$expect" ]; then
+		say_ok "insmod: stubs traced again for: ${want:-none}; $counts"
+	else
+		say_fail "insmod: stubs traced for '$got', info says ftrace for '$(via_ftrace | tr '\n' ' ')', before rmmod '$want'; info: '$counts', want '$expect'"
+	fi
+else
+	say_fail "module reloaded after the rmmod check"
 fi
 finish

@@ -1,7 +1,7 @@
 import SystemPackage
 
-/// The module's info file: versions, paging geometry and how it reached
-/// `walk_page_range()` (docs/FORMAT.md section 9).
+/// The module's info file: versions, paging geometry and how it reaches
+/// `walk_page_range()` and `ptrace_may_access()` (docs/FORMAT.md section 9).
 public struct ModuleInfo: Sendable, Equatable {
     /// Every `key: value` line, in file order.
     public var fields: [(key: String, value: String)]
@@ -32,6 +32,21 @@ public struct ModuleInfo: Sendable, Equatable {
     public var requestTokens: Set<String> {
         Set((self["request_tokens"] ?? "pid start end trace").split(separator: " ").map(String.init))
     }
+
+    /// How the module reaches `walk_page_range()`; nil if info lacks the key.
+    public var walkPageRangePath: CallPath? { self["walk_page_range"].map(CallPath.init(infoValue:)) }
+    /// How the module reaches `ptrace_may_access()`.
+    public var ptraceMayAccessPath: CallPath? { self["ptrace_may_access"].map(CallPath.init(infoValue:)) }
+    /// Calls of `walk_page_range()` ftrace redirected since the load (one
+    /// per chunk); nil from a module without the counter.
+    public var walkPageRangeRedirects: UInt64? { count("walk_page_range_redirects") }
+    /// Calls of `ptrace_may_access()` ftrace redirected since the load.
+    public var ptraceMayAccessRedirects: UInt64? { count("ptrace_may_access_redirects") }
+    /// Times a stub's body ran because ftrace did not redirect it: each
+    /// failed a walk or denied an access check. 0 unless something is wrong.
+    public var stubFallthroughs: UInt64? { count("stub_fallthroughs") }
+
+    private func count(_ key: String) -> UInt64? { self[key].flatMap { UInt64($0) } }
 
     /// Reads the info file of the loaded module.
     public static func read(paths: ModulePaths = .default) throws -> ModuleInfo {

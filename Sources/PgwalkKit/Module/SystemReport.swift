@@ -85,8 +85,14 @@ public struct SystemReport: Sendable {
             let ptrs = levels.map { "\($0) \(module["ptrs_per_" + $0] ?? "?")" }.joined(separator: ", ")
             lines.append("entries per table: \(ptrs)")
             lines.append("user address limit: \(module["task_size_max"] ?? "?")")
-            lines.append("walk_page_range: \(module["walk_page_range"] ?? "?"), "
-                + "ptrace_may_access: \(module["ptrace_may_access"] ?? "?"), IBT: \(module["ibt"] ?? "?")")
+            let walkPath = module.walkPageRangePath?.summary(redirects: module.walkPageRangeRedirects)
+            let accessPath = module.ptraceMayAccessPath?.summary(redirects: module.ptraceMayAccessRedirects)
+            lines.append("walk_page_range: \(walkPath ?? "?"), ptrace_may_access: \(accessPath ?? "?"), "
+                + "IBT: \(module["ibt"] ?? "?")")
+            if let ran = module.stubFallthroughs, ran > 0 {
+                lines.append("warning: the module's call stubs ran \(ran) time(s) instead of the kernel functions "
+                    + "(ftrace did not redirect them): walks failed with EOPNOTSUPP, access checks were denied; see dmesg")
+            }
             lines.append("session buffer: \(module["buffer_size"] ?? "?") bytes, sessions open: \(module["sessions"] ?? "?")")
         } else {
             lines.append("module: not loaded (\(moduleProblem ?? "unknown"))")

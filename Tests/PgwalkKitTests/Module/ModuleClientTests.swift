@@ -20,6 +20,67 @@ import Testing
         #expect(info.fields.count == 3)
     }
 
+    /// The call path keys of docs/FORMAT.md section 9, as the module on
+    /// Debian's 6.1/6.12/7.3 writes them.
+    @Test func callPathKeys() {
+        let info = ModuleInfo(parsing: """
+            walk_page_range: ftrace
+            ptrace_may_access: exported
+            walk_page_range_redirects: 17
+            ptrace_may_access_redirects: 0
+            stub_fallthroughs: 0
+            ibt: on
+
+            """)
+        #expect(info.walkPageRangePath == .ftrace)
+        #expect(info.ptraceMayAccessPath == .exported)
+        #expect(info.walkPageRangeRedirects == 17)
+        #expect(info.ptraceMayAccessRedirects == 0)
+        #expect(info.stubFallthroughs == 0)
+        #expect(info["ibt"] == "on")
+        // A module from before the ftrace path: kept as written, no counters.
+        let old = ModuleInfo(parsing: "walk_page_range: kprobe\nptrace_may_access: kprobe\n")
+        #expect(old.walkPageRangePath == .other("kprobe"))
+        #expect(old.walkPageRangeRedirects == nil)
+        #expect(old.stubFallthroughs == nil)
+        #expect(ModuleInfo(parsing: "").walkPageRangePath == nil)
+        #expect(ModuleInfo(parsing: "stub_fallthroughs: -1\n").stubFallthroughs == nil)
+    }
+
+    @Test func callPathSummary() {
+        #expect(CallPath.ftrace.summary(redirects: 12) == "ftrace (12 calls redirected)")
+        #expect(CallPath.ftrace.summary(redirects: 1) == "ftrace (1 call redirected)")
+        #expect(CallPath.ftrace.summary(redirects: nil) == "ftrace")
+        #expect(CallPath.exported.summary(redirects: 0) == "exported")
+        #expect(CallPath.other("kprobe").summary(redirects: nil) == "kprobe")
+    }
+
+    /// `pgwalkctl info` names the path of each function, and says so when a
+    /// stub ran instead of the kernel function.
+    @Test func infoTextNamesTheCallPath() {
+        func report(_ text: String) -> String {
+            SystemReport(kernelRelease: "7.3.4+deb13-amd64", pageSize: 4096, module: ModuleInfo(parsing: text),
+                         moduleProblem: nil, pagemapScan: true, pagemapScanCategories: "", pfnsVisible: true,
+                         kpageflagsReadable: true).text
+        }
+        let good = report("""
+            walk_page_range: ftrace
+            ptrace_may_access: ftrace
+            walk_page_range_redirects: 3
+            ptrace_may_access_redirects: 1
+            stub_fallthroughs: 0
+            ibt: off
+            """)
+        #expect(good.contains("walk_page_range: ftrace (3 calls redirected), "
+            + "ptrace_may_access: ftrace (1 call redirected), IBT: off\n"))
+        #expect(!good.contains("warning"))
+        let bad = report("walk_page_range: ftrace\nptrace_may_access: ftrace\nstub_fallthroughs: 2\nibt: on\n")
+        #expect(bad.contains("walk_page_range: ftrace, ptrace_may_access: ftrace, IBT: on\n"))
+        #expect(bad.contains("warning: the module's call stubs ran 2 time(s)"))
+        let exported = report("walk_page_range: exported\nptrace_may_access: exported\n")
+        #expect(exported.contains("walk_page_range: exported, ptrace_may_access: exported, IBT: ?\n"))
+    }
+
     @Test(arguments: [
         (Errno.noSuchFileOrDirectory, ModuleError.Kind.notLoaded),
         (.permissionDenied, .permissionDenied),
