@@ -446,6 +446,21 @@ void sc_high(void)
 
 /* ---- special mappings ---- */
 
+/* VmFlags of the VMA containing addr has " NAME" ("pf" VM_PFNMAP, "mm" VM_MIXEDMAP) */
+static int vma_flag(const void *addr, const char *name)
+{
+	char flags[512], want[8];
+
+	snprintf(want, sizeof(want), " %s", name);
+	return !smaps_field(addr, "VmFlags", flags, sizeof(flags)) &&
+	       strstr(flags, want) != NULL;
+}
+
+static int vma_pfnmap(const void *addr)
+{
+	return vma_flag(addr, "pf");
+}
+
 static int find_vma(const char *name, unsigned long *s, unsigned long *e)
 {
 	FILE *f = fopen("/proc/self/maps", "r");
@@ -500,7 +515,13 @@ void sc_special(void)
 			page_range("stack", (long)(((uintptr_t)&here - s) / PAGE),
 				   (long)(((uintptr_t)&here - s) / PAGE), "written");
 		} else if (i == 3) {
-			fact("vvar pfnmap");
+			/*
+			 * 6.1 and 6.12 map [vvar] VM_PFNMAP, which the walker
+			 * skips; 7.3 maps the generic vDSO data store's pages
+			 * VM_MIXEDMAP, which it walks.
+			 */
+			fact("vvar %s", vma_pfnmap((void *)s) ? "pfnmap" :
+					vma_flag((void *)s, "mm") ? "mixedmap" : "other");
 		}
 	}
 }
@@ -556,15 +577,6 @@ static int pci_bar(char *what, size_t wlen, void **where)
 	}
 	closedir(d);
 	return -1;
-}
-
-/* VmFlags of the VMA containing addr has "pf" (VM_PFNMAP) */
-static int vma_pfnmap(const void *addr)
-{
-	char flags[512];
-
-	return !smaps_field(addr, "VmFlags", flags, sizeof(flags)) &&
-	       strstr(flags, " pf") != NULL;
 }
 
 void sc_pfnmap(void)

@@ -50,7 +50,7 @@ static const struct scenario scenarios[] = {
 	{ "uffd-wp", "userfaultfd write-protect of anonymous pages, and uffd-wp PTE markers on shmem", "userfaultfd: root or vm.unprivileged_userfaultfd=1", sc_uffd_wp },
 	{ "sparse", "64 GiB MAP_NORESERVE reservation with 16 pages touched", "overcommit_memory != 2", sc_sparse },
 	{ "high", "a mapping above the 47-bit boundary", "5-level paging (LA57 CPU, kernel without no5lvl)", sc_high },
-	{ "special", "[heap], [stack], [vdso], [vvar] (vvar is VM_PFNMAP)", "-", sc_special },
+	{ "special", "[heap], [stack], [vdso], [vvar] (VM_PFNMAP, or VM_MIXEDMAP on 7.x)", "-", sc_special },
 	{ "pfnmap", "a VM_PFNMAP mapping: an io_uring ring (remap_pfn_range), else a PCI BAR", "io_uring, or root and a PCI memory BAR", sc_pfnmap },
 };
 

@@ -91,6 +91,9 @@ debugfs_mode=$(stat -c %a /sys/kernel/debug)
 chmod 755 /sys/kernel/debug
 
 echo "# kernel $(uname -r), $(grep -q ' la57' /proc/cpuinfo && echo 'cpu la57' || echo 'no la57'), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+# What may clear accessed bits between two walks (tests.c, enum cmp_ad):
+# DAMON_STAT runs from boot on 7.3; MGLRU ages only under memory pressure.
+echo "# aging: DAMON_STAT $(cat /sys/module/damon_stat/parameters/enabled 2>/dev/null || echo absent), kdamond threads $(grep -l '^kdamond' /proc/[0-9]*/comm 2>/dev/null | wc -l), lru_gen $(cat /sys/kernel/mm/lru_gen/enabled 2>/dev/null || echo absent)"
 
 # 1
 run_phase main

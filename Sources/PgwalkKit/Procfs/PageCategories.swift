@@ -12,8 +12,13 @@ public struct PageCategories: OptionSet, Sendable, Hashable, CustomStringConvert
 
     /// PAGE_IS_WPALLOWED: the VMA has userfaultfd async write-protect.
     public static let writeProtectAllowed = PageCategories(rawValue: UInt64(PGWALK_PAGE_IS_WPALLOWED))
-    /// PAGE_IS_WRITTEN: not write-protected by userfaultfd. In areas without
-    /// uffd async write-protect that is every page, holes included.
+    /// PAGE_IS_WRITTEN: in a VMA registered for userfaultfd write-protect,
+    /// written since it was write-protected (no uffd-wp bit or marker).
+    /// Outside such VMAs it means nothing and the kernels differ: 6.7's code
+    /// (still in 6.12.95) reports it on every present or swapped pte,
+    /// 6.12.117 on pte_none entries too (not on holes without a PTE table),
+    /// 7.3 nowhere (Documentation/admin-guide/mm/pagemap.rst: "Only reported
+    /// inside such VMAs").
     public static let written = PageCategories(rawValue: UInt64(PGWALK_PAGE_IS_WRITTEN))
     /// PAGE_IS_FILE: a page-cache or shmem page (only computed when asked for
     /// in a mask or the return mask).

@@ -124,9 +124,10 @@ public final class PagemapReader {
     /// categories. Both give the same entries for a target that holds still;
     /// runs may be split differently (the scan splits where categories change).
     ///
-    /// Neither path reports pages of VM_PFNMAP areas ([vvar], [vvar_vclock],
-    /// device mappings): the kernel's page walker does not enter them, so
-    /// pagemap shows them as holes even where the page table maps a frame.
+    /// Neither path reports pages of VM_PFNMAP areas ([vvar_vclock], [vvar]
+    /// before 7.x, device mappings): the kernel's page walker does not enter
+    /// them, so pagemap shows them as holes even where the page table maps a
+    /// frame. 7.x maps [vvar] VM_MIXEDMAP, which the walker enters.
     public func forEachPopulatedRun(
         in range: Range<UInt64>, method: PagemapAccessMethod = .automatic,
         returning: PageCategories? = nil, _ body: (PopulatedRun) throws -> Void

@@ -14,7 +14,8 @@ public struct PagemapScanFilter: Sendable, Hashable {
     }
 
     /// Every page inside a VMA, populated or not. Ranges outside any VMA,
-    /// and VM_PFNMAP areas such as [vvar], are never reported.
+    /// and VM_PFNMAP areas such as [vvar_vclock] (and [vvar] before 7.x,
+    /// which maps it VM_MIXEDMAP), are never reported.
     public static let everything = PagemapScanFilter()
     /// Pages that are present or swapped.
     public static let populated = PagemapScanFilter(anyOf: [.present, .swapped])

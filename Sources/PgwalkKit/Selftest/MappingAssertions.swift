@@ -41,6 +41,21 @@ enum MappingAssertions {
         }
     }
 
+    /// [vvar] as its smaps VmFlags say (the scenario's fact): VM_PFNMAP
+    /// on 6.1 and 6.12, skipped; VM_MIXEDMAP on 7.3 (the generic vDSO data
+    /// store's pages, with struct pages), walked like any other VMA.
+    static func expectVvar(_ s: ScenarioInspector, _ vma: VMA, smaps: String?) throws(AssertionFailure) {
+        switch smaps {
+        case "mixedmap", "other":
+            let needs: VMAFlags = smaps == "mixedmap" ? [.mixedMap] : []
+            guard vma.flags.isSuperset(of: needs), vma.flags.isDisjoint(with: [.pfnMap, .notWalked]) else {
+                throw s.fail("the VMA \(vma): smaps says \(smaps ?? ""), expected it walked\(needs.isEmpty ? "" : " with \(needs)"), without PFNMAP and NOT_WALKED")
+            }
+        default:
+            try expectNotWalked(s, vma, needs: [.pfnMap])
+        }
+    }
+
     static func special(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
         var s = ScenarioInspector(e)
         s.assertion = "special"
@@ -51,7 +66,7 @@ enum MappingAssertions {
             guard vma.backing == .special, vma.name == "[\(name)]" else {
                 throw s.fail("\(name): expected a VMA record of backing 2 named [\(name)], module shows \(vma.backing) '\(vma.name)'")
             }
-            if name == "vvar" { try expectNotWalked(s, vma, needs: [.pfnMap]) }
+            if name == "vvar" { try expectVvar(s, vma, smaps: e.layout.fact("vvar")) }
             for i in e.layout.pages(name, with: ["written"]) { try s.expectPresent(r, i) }
         }
         return missing.isEmpty ? nil : "missing here: \(missing.sorted().joined(separator: " "))"

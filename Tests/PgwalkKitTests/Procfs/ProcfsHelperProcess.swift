@@ -7,7 +7,9 @@ import Testing
 
 /// Runs a copy of this test binary as a helper process, for what cannot be
 /// tested inside the test process itself: dying of SIGINT with a target
-/// frozen, and reading /proc as an unprivileged user.
+/// frozen, reading /proc as an unprivileged user, and clearing soft-dirty
+/// bits (clear_refs acts on every mapping of a process, so in the test
+/// process it would clear them under tests running in parallel).
 ///
 /// The child runs only `ProcfsHelperProcessEntry` (below), told what to do
 /// by environment variables, and reports on file descriptor 3.
@@ -105,6 +107,30 @@ final class ProcfsHelperProcess {
         _ = bytes.withUnsafeBytes { write(ProcfsHelperProcess.reportDescriptor, $0.baseAddress, $0.count) }
     }
 
+    /// Four pages written, soft-dirty bits cleared, one written again: per
+    /// step a line of 4 characters, "1" soft-dirty, "0" not, "-" absent.
+    static func softDirtySequence() -> String {
+        func bits(_ entries: [PagemapEntry]) -> String {
+            String(entries.map { !$0.isPresent ? "-" : $0.isSoftDirty ? "1" : "0" })
+        }
+        do {
+            let probe = try ProcfsFencedMapping(pages: 1)
+            probe.write(page: 0)
+            let reader = try PagemapReader(.current)
+            guard try reader.entry(at: probe.address).isSoftDirty else { return "no soft-dirty" }
+            let region = try ProcfsFencedMapping(pages: 4)
+            for page in 0..<4 { region.write(page: page) }
+            let written = bits(try reader.entries(in: region.range))
+            try ProcfsTestSupport.clearRefs("4")
+            let cleared = bits(try reader.entries(in: region.range))
+            region.write(page: 2)
+            let after = bits(try reader.entries(in: region.range))
+            return "written \(written)\ncleared \(cleared)\nafter \(after)"
+        } catch {
+            return "error \(error)"
+        }
+    }
+
     @Test(.enabled(if: mode != nil, "runs only inside a helper process"))
     func helperMain() throws {
         let target = pid_t(String(cString: getenv(ProcfsHelperProcess.targetVariable)))!
@@ -136,6 +162,10 @@ final class ProcfsHelperProcess {
             attempt("freeze") { _ = try ProcessFreezer(pid: target) }
             // (The helper's own /proc/self is unreadable now too: changing
             // uid made it non-dumpable, so it cannot show hidden PFNs.)
+            Self.report("done")
+            _exit(0)
+        case "softDirty":
+            Self.report(Self.softDirtySequence())
             Self.report("done")
             _exit(0)
         default:

@@ -46,6 +46,23 @@ enum ProcfsTestSupport {
         return best?.type
     }
 
+    /// The VmFlags of the mapping starting at `start` in this process's
+    /// /proc/self/smaps ("rd", "mr", "pf" for VM_PFNMAP, "mm" for
+    /// VM_MIXEDMAP...), read here rather than from the code under test.
+    static func vmFlags(ofMappingAt start: UInt64) -> Set<String>? {
+        guard let text = readAllText("/proc/self/smaps") else { return nil }
+        var inMapping = false
+        for line in text.split(separator: "\n") {
+            if let dash = line.firstIndex(of: "-"), let first = UInt64(line[..<dash], radix: 16),
+               line[line.index(after: dash)...].first?.isHexDigit == true {
+                inMapping = first == start
+            } else if inMapping && line.hasPrefix("VmFlags:") {
+                return Set(line.dropFirst("VmFlags:".count).split(separator: " ").map(String.init))
+            }
+        }
+        return nil
+    }
+
     /// Like readText, without the 4 KiB limit.
     static func readAllText(_ path: String) -> String? {
         guard let fd = try? FileDescriptor.open(FilePath(path), .readOnly) else { return nil }
