@@ -122,10 +122,16 @@ lint: kmod-matrix
 	perl $$cp --strict --no-tree --quiet --ignore BIT_MACRO -f kmod/pgwalk_format.h && \
 	echo "lint: checkpatch --strict clean; W=1 builds warning-free for $$(scripts/kernels | tr '\n' ' ')"
 
-# Re-record the Swift tests' fixtures from the real module, both paging modes.
-fixtures: build
-	PAGING=4 KVER='$(KVER)' scripts/vm-run Tests/integration/record-fixtures.sh
-	PAGING=5 KVER='$(KVER)' scripts/vm-run Tests/integration/record-fixtures.sh
+# Re-record the Swift tests' fixtures from the real module: in each kernel
+# of the matrix (KERNELS="6.12 7.x" for some), both paging modes; each
+# kernel's go to its own folder (Tests/integration/record-fixtures.sh).
+fixtures: client tests-kernel
+	@for k in $${KERNELS:-$$(scripts/kernels)}; do \
+		scripts/build-kmod "$$k" > /dev/null || exit 1; \
+		for p in 4 5; do \
+			PAGING=$$p KVER="$$k" scripts/vm-run Tests/integration/record-fixtures.sh || exit 1; \
+		done; \
+	done
 
 # clean keeps the kernels' Debian roots (build/roots, minutes to remake) and
 # what install-kernels recorded of them; distclean removes those too.

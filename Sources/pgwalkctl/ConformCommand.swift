@@ -7,14 +7,16 @@ import SystemPackage
 /// The module records the kernel's exact callback sequence (its trace
 /// option); the Swift walker, replaying the page tables rebuilt from the
 /// same walk, must produce the identical sequence: order, addresses,
-/// actions, hole depths, stops. Exit 0 when it does, 1 when it does not.
+/// actions, hole depths, stops. The Swift walker mirrors the kernel that
+/// recorded the trace (the stream header's kernel version) unless
+/// `--walker` names another. Exit 0 when it does, 1 when it does not.
 struct ConformCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conform",
         abstract: "Replay the kernel's callback trace with the Swift walker model and compare.",
         discussion: """
             With --pid, asks the module for a trace walk (save it with --output); with --input, \
-            replays a saved trace. See docs/FORMAT.md section 6.
+            replays a saved trace. See docs/FORMAT.md section 6 and docs/WALKER.md.
             """
     )
 
@@ -31,8 +33,16 @@ struct ConformCommand: ParsableCommand {
     @Option(name: .long, help: "Replay a saved trace stream instead.")
     var input: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Mirror this kernel's walk_page_range() (e.g. 6.1, 6.12.117, 7.3) instead of the one that recorded the trace.",
+        valueName: "version"))
+    var walker: String?
+
     func validate() throws {
         try PIDValidation.check(pid)
+        if let walker, WalkerSemantics(kernelVersion: walker) == nil {
+            throw ValidationError("--walker takes a kernel version such as 6.1, 6.12.117 or 7.3, not '\(walker)'.")
+        }
         if (pid == nil) == (input == nil) {
             throw ValidationError("Give either --pid or --input.")
         }
@@ -42,11 +52,12 @@ struct ConformCommand: ParsableCommand {
     }
 
     func run() throws {
+        let semantics = walker.flatMap { WalkerSemantics(kernelVersion: $0) }
         let report: ConformanceReport
         if let input {
             let fd = try FileAccess.openForReading(input)
             defer { try? fd.close() }
-            report = try ConformanceReplay.run(source: FileDescriptorByteSource(fd))
+            report = try ConformanceReplay.run(source: FileDescriptorByteSource(fd), semantics: semantics)
         } else {
             let pages = range.pageRange()
             let request = WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: true, seq: stream.seq)
@@ -56,9 +67,11 @@ struct ConformCommand: ParsableCommand {
                 let copy = try FileAccess.openForWriting(output)
                 defer { try? copy.close() }
                 report = try ConformanceReplay.run(
-                    source: RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy))
+                    source: RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy),
+                    semantics: semantics)
             } else {
-                report = try ConformanceReplay.run(source: FileDescriptorByteSource(session.fileDescriptor))
+                report = try ConformanceReplay.run(source: FileDescriptorByteSource(session.fileDescriptor),
+                                                   semantics: semantics)
             }
         }
         FileStream.standardOutput.write(report.description + "\n")

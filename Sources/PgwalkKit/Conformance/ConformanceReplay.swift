@@ -8,12 +8,20 @@
 /// trace's (``TraceCallSequence``): same calls, order, addresses, entries,
 /// actions, hole depths, `test_walk` and `walk_page_range()` results. The
 /// first difference is reported exactly.
+///
+/// The walker mirrors the kernel that recorded the trace: its semantics are
+/// chosen from the header's `kernel_version`
+/// (``WalkerSemantics/init(linuxVersionCode:)``) unless the caller names
+/// others.
 public enum ConformanceReplay {
     /// Decodes a trace stream from `source` and replays it. Throws
     /// ``StreamDecodingError`` for a bad stream and
     /// ``TraceCallSequence/StructureError`` for one that is not a usable trace;
     /// a walker that disagrees is a report with a mismatch, not an error.
-    public static func run<Source: ByteSource>(source: Source) throws -> ConformanceReport {
+    ///
+    /// - Parameter semantics: the walker to replay with; nil for the one of
+    ///   the kernel that recorded the stream.
+    public static func run<Source: ByteSource>(source: Source, semantics: WalkerSemantics? = nil) throws -> ConformanceReport {
         var decoder = try StreamDecoder(source: source)
         var tables = StreamPageTables(header: decoder.header)
         var sequence = try TraceCallSequence(header: decoder.header)
@@ -23,23 +31,27 @@ public enum ConformanceReplay {
             try sequence.add(record, recordIndex: index)
             index += 1
         }
-        return replay(sequence, over: tables.pageTables)
+        return replay(sequence, over: tables.pageTables, semantics: semantics)
     }
 
     /// Replays a decoded trace.
-    public static func run(header: StreamHeader, records: [StreamRecord]) throws -> ConformanceReport {
+    public static func run(header: StreamHeader, records: [StreamRecord],
+                           semantics: WalkerSemantics? = nil) throws -> ConformanceReport {
         var tables = StreamPageTables(header: header)
         var sequence = try TraceCallSequence(header: header)
         for (index, record) in records.enumerated() {
             try tables.apply(record)
             try sequence.add(record, recordIndex: index)
         }
-        return replay(sequence, over: tables.pageTables)
+        return replay(sequence, over: tables.pageTables, semantics: semantics)
     }
 
-    /// Replays `sequence`'s walks over `tables` and compares.
-    public static func replay<Source: PageTableSource>(_ sequence: TraceCallSequence, over tables: Source) -> ConformanceReport {
-        let walker = PageWalker(source: tables)
+    /// Replays `sequence`'s walks over `tables` and compares; nil
+    /// `semantics` picks those of the kernel that recorded the trace.
+    public static func replay<Source: PageTableSource>(_ sequence: TraceCallSequence, over tables: Source,
+                                                       semantics: WalkerSemantics? = nil) -> ConformanceReport {
+        let semantics = semantics ?? WalkerSemantics(linuxVersionCode: sequence.linuxVersionCode)
+        let walker = PageWalker(source: tables, semantics: semantics)
         var actual: [WalkEvent] = []
         var walkOfEvent: [Int] = []
         for (number, walk) in sequence.walks.enumerated() {
@@ -55,7 +67,7 @@ public enum ConformanceReplay {
         while index < common, expected[index].event == actual[index] { index += 1 }
         if index == expected.count && index == actual.count {
             return ConformanceReport(walks: sequence.walks.count, expectedEvents: expected.count,
-                                     matchedEvents: index, mismatch: nil)
+                                     matchedEvents: index, mismatch: nil, semantics: semantics)
         }
         let walk = index < walkOfEvent.count ? walkOfEvent[index] : max(sequence.walks.count - 1, 0)
         let mismatch = ConformanceMismatch(
@@ -65,6 +77,6 @@ public enum ConformanceReplay {
             actual: index < actual.count ? actual[index] : nil,
             previous: index > 0 ? actual[index - 1] : nil)
         return ConformanceReport(walks: sequence.walks.count, expectedEvents: expected.count,
-                                 matchedEvents: index, mismatch: mismatch)
+                                 matchedEvents: index, mismatch: mismatch, semantics: semantics)
     }
 }

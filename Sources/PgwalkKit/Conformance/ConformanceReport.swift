@@ -10,12 +10,15 @@ public struct ConformanceReport: Sendable, CustomStringConvertible {
     /// The first difference, or nil when the Swift walker reproduced the
     /// trace exactly.
     public let mismatch: ConformanceMismatch?
+    /// The kernel walker the Swift walker mirrored.
+    public let semantics: WalkerSemantics
 
     public var passed: Bool { mismatch == nil }
 
     public var description: String {
-        if let mismatch { return "conformance FAILED after \(matchedEvents) matching events: \(mismatch)" }
-        return "conformance passed: \(expectedEvents) callback events in \(walks) walk_page_range() calls reproduced exactly"
+        let walker = "Linux \(semantics.kernelVersion) walker"
+        if let mismatch { return "conformance FAILED (\(walker)) after \(matchedEvents) matching events: \(mismatch)" }
+        return "conformance passed: \(expectedEvents) callback events in \(walks) walk_page_range() calls reproduced exactly by the \(walker) model"
     }
 }
 

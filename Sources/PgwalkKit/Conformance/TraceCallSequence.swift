@@ -29,6 +29,8 @@ public struct TraceCallSequence: Sendable {
     }
 
     public let geometry: PagingGeometry
+    /// The header's `kernel_version`: the kernel whose walker made the calls.
+    public let linuxVersionCode: UInt32
     public private(set) var calls: [Call] = []
     public private(set) var walks: [Walk] = []
     private var inWalk = false
@@ -38,6 +40,7 @@ public struct TraceCallSequence: Sendable {
             throw StructureError(recordIndex: nil, message: "the stream was recorded without `trace`; request it with the trace token to check conformance")
         }
         self.geometry = header.geometry
+        self.linuxVersionCode = header.kernelVersion
     }
 
     /// Adds the next record of the stream.

@@ -24,4 +24,17 @@ public protocol PageTableSource {
     /// have no slot for it (the walker then reports a hole of depth -1). An
     /// existing slot holding a none entry is returned, not nil.
     func hugetlbEntry(at address: UInt64, pageSize: UInt64) -> PageTableEntry?
+
+    /// `pte_offset_map_lock()` for the PTE table under the PMD entry whose
+    /// slot starts at `address`, the walker's `attempt`-th try (from 0) at that PMD slot
+    /// in this `walk_page_range()` call: false when the table could not be
+    /// mapped (on a live system: freed or replaced since `pmd_entry` saw
+    /// it). Only walkers with ``WalkerSemantics/retriesUnmappedPTETable``
+    /// ask, and then call `pmd_entry` again; 6.1's map cannot fail. The
+    /// default maps every table: a snapshot holds still.
+    func mapsPTETable(at address: UInt64, attempt: Int) -> Bool
+}
+
+extension PageTableSource {
+    public func mapsPTETable(at address: UInt64, attempt: Int) -> Bool { true }
 }

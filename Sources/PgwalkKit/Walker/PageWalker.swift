@@ -1,7 +1,22 @@
-/// Walks a ``PageTableSource`` exactly as Linux 6.1's `walk_page_range()`
-/// (mm/pagewalk.c) walks an `mm_struct`, calling a ``PageWalkOps``.
+/// Walks a ``PageTableSource`` exactly as the kernel's `walk_page_range()`
+/// (mm/pagewalk.c) walks an `mm_struct`, calling a ``PageWalkOps``; which
+/// kernel's walker is mirrored is ``semantics`` (Linux 6.1, 6.12 or 7.3 as
+/// Debian ships them; ``WalkerSemantics/newest`` by default).
 ///
-/// Mirrored faithfully, including the parts that surprise:
+/// What differs between the kernels (``WalkerSemantics``, docs/WALKER.md):
+///
+/// | | 6.1 | 6.12 | 7.3 |
+/// |---|---|---|---|
+/// | PTE table that cannot be mapped | walked anyway | `ACTION_AGAIN`: `pmd_entry` again | same as 6.12 |
+/// | `ACTION_AGAIN` left by `pte_entry` | ignored | slot again | slot again |
+/// | after `split_huge_pmd()` | `pmd_trans_unstable()`: slot again | the failing map: slot again | same as 6.12 |
+/// | PUD not a present table when PMDs are walked | `pud_none()`: slot again, else walk the PMDs | `ACTION_AGAIN`: `pud_entry` again | same as 6.12 |
+/// | `walk->action = SUBTREE` | before `p?d_entry` | before the none check | before the none check |
+/// | hugetlb | `huge_pte_offset()`, no lock | `hugetlb_vma_lock_read()`, `hugetlb_walk()` | same as 6.12 |
+/// | `walk_lock`, `install_pte` | neither | `walk_lock` | both (`install_pte`: `-EINVAL`) |
+///
+/// The same in all three, mirrored faithfully, including the parts that
+/// surprise:
 /// - VMAs are found with `find_vma()` semantics; gaps between them (and
 ///   after the last) are one `pte_hole(depth: -1)` each, with `walk.vma` nil.
 /// - `walk_page_test()`: `test_walk` if set; otherwise a `VM_PFNMAP` VMA is
@@ -17,12 +32,13 @@
 ///   `p4d_entry` are called for the same slot with the same value, and a
 ///   missing entry shows up at the folded level as a hole of depth
 ///   `real_depth()` (0 on 4-level, 1 on 5-level for a missing p4d).
-/// - `walk.action` is reset to SUBTREE before `pud_entry`/`pmd_entry` only;
+/// - `walk.action` is reset to SUBTREE for the pud and pmd levels only;
 ///   AGAIN re-reads the entry and calls again (an ops that always says
 ///   AGAIN loops forever, as in the kernel); CONTINUE skips the descent; the
-///   action is ignored after `pgd_entry`/`p4d_entry`.
+///   action is ignored after `pgd_entry`/`p4d_entry` (7.3 too).
 /// - Descent needs a lower callback: PTE tables only with `pte_entry`, PMD
-///   tables only with `pmd_entry` or `pte_entry`, and so on.
+///   tables only with `pmd_entry` or `pte_entry`, and so on (7.3's
+///   `has_handler`).
 ///
 /// Splitting. When the kernel must descend into a huge or non-present
 /// (migration) PMD (SUBTREE with `pte_entry` set) it calls
@@ -37,19 +53,22 @@
 ///   differ between huge and small entries, PSE and PAT, are not
 ///   translated);
 /// - in any other VMA the kernel zaps the PMD (it is refaulted later), finds
-///   it unstable and starts again: the walker treats the PMD as none and
-///   reports a hole.
+///   it unstable (6.1) or fails to map a PTE table there (6.5+) and starts
+///   the slot again: the walker treats the PMD as none and reports a hole.
 /// A huge PUD descended into (`pmd_entry` or `pte_entry` set) is always
 /// zapped by `split_huge_pud()`: the walker re-reads it as none and reports
 /// a hole. The pgwalk module answers CONTINUE for every leaf, so conformance
-/// replays never reach any of this. A non-present, non-leaf PUD or PMD that
-/// is descended into reads as an empty table. `p?d_bad()` entries are not
-/// modelled.
+/// replays never reach any of this. A non-present, non-leaf PMD that is
+/// descended into reads as an empty table, and so does such a PUD with 6.1
+/// semantics. `p?d_bad()` entries are not modelled.
 public struct PageWalker<Source: PageTableSource> {
     public let source: Source
+    /// Which kernel's `walk_page_range()` this walker mirrors.
+    public let semantics: WalkerSemantics
 
-    public init(source: Source) {
+    public init(source: Source, semantics: WalkerSemantics = .newest) {
         self.source = source
+        self.semantics = semantics
     }
 
     /// `walk_page_range(mm, start, end, ops, private)`.
@@ -58,7 +77,7 @@ public struct PageWalker<Source: PageTableSource> {
     ///   callback result that stopped it (positive results of `test_walk`
     ///   only skip a VMA), or `-EINVAL` when `start >= end`.
     public func walkPageRange<Ops: PageWalkOps>(start: UInt64, end: UInt64, ops: inout Ops) -> Int32 {
-        var run = WalkRun(source: source, ops: ops)
+        var run = WalkRun(source: source, semantics: semantics, ops: ops)
         let result = run.walkPageRange(start: start, end: end)
         ops = run.ops
         return result
@@ -68,6 +87,7 @@ public struct PageWalker<Source: PageTableSource> {
 /// One `walk_page_range()` call: the kernel's local state plus `struct mm_walk`.
 private struct WalkRun<Source: PageTableSource, Ops: PageWalkOps> {
     let source: Source
+    let semantics: WalkerSemantics
     let geometry: PagingGeometry
     var ops: Ops
     var walk: WalkContext
@@ -76,14 +96,17 @@ private struct WalkRun<Source: PageTableSource, Ops: PageWalkOps> {
     /// Slots that a mirrored `split_huge_pud()`/`split_huge_pmd()` zapped
     /// during this call, by level (pud, pmd) and slot start.
     var zapped: Set<ZappedSlot> = []
+    /// `pte_offset_map_lock()` tries so far per PMD slot start.
+    var mapAttempts: [UInt64: Int] = [:]
 
     struct ZappedSlot: Hashable {
         var level: PageTableLevel
         var start: UInt64
     }
 
-    init(source: Source, ops: Ops) {
+    init(source: Source, semantics: WalkerSemantics, ops: Ops) {
         self.source = source
+        self.semantics = semantics
         self.geometry = source.geometry
         self.ops = ops
         self.walk = WalkContext(geometry: source.geometry)
@@ -267,13 +290,14 @@ private struct WalkRun<Source: PageTableSource, Ops: PageWalkOps> {
         repeat {
             var next: UInt64
             again: while true {
+                if semantics.resetsActionBeforeNoneCheck { walk.action = .subtree }
                 next = geometry.addrEnd(.pud, addr, end)
                 let entry = read(.pud, addr)
                 if isNone(.pud, entry) {
                     if has(.pteHole) { err = ops.pteHole(addr: addr, next: next, depth: depth, walk: &walk) }
                     break again                    // then: if (err) break; continue
                 }
-                walk.action = .subtree
+                if !semantics.resetsActionBeforeNoneCheck { walk.action = .subtree }
                 if has(.pudEntry) { err = ops.pudEntry(entry, addr: addr, next: next, walk: &walk) }
                 if err != 0 { break again }
                 if walk.action == .again { continue again }
@@ -287,8 +311,12 @@ private struct WalkRun<Source: PageTableSource, Ops: PageWalkOps> {
                     // split_huge_pud() clears a huge PUD; it is refaulted later.
                     zap(.pud, addr)
                 }
-                if isNone(.pud, read(.pud, addr)) { continue again }
+                // 6.1 re-checks pud_none() here; later walkers leave it to
+                // walk_pmd_range(), which answers ACTION_AGAIN.
+                if !semantics.rechecksPUDBeforePMDs, isNone(.pud, read(.pud, addr)) { continue again }
                 err = walkPMDRange(addr, next)
+                if err != 0 { break again }
+                if semantics.rechecksPUDBeforePMDs, walk.action == .again { continue again }
                 break again
             }
             if err != 0 { break }
@@ -299,19 +327,30 @@ private struct WalkRun<Source: PageTableSource, Ops: PageWalkOps> {
 
     /// `walk_pmd_range()`.
     mutating func walkPMDRange(_ start: UInt64, _ end: UInt64) -> Int32 {
+        if semantics.rechecksPUDBeforePMDs && !geometry.isFolded(.pud) {
+            // pudp_get(): a PUD that is no longer a present table (zapped by
+            // the split above, refaulted huge, non-present) sends the walker
+            // back to walk_pud_range()'s again.
+            let pud = read(.pud, start)
+            if !pud.isPresent || pud.isLeaf {
+                walk.action = .again
+                return 0
+            }
+        }
         var err: Int32 = 0
         let depth = geometry.realDepth(.pmd)
         var addr = start
         repeat {
             var next: UInt64
             again: while true {
+                if semantics.resetsActionBeforeNoneCheck { walk.action = .subtree }
                 next = geometry.addrEnd(.pmd, addr, end)
                 let entry = read(.pmd, addr)
                 if isNone(.pmd, entry) {
                     if has(.pteHole) { err = ops.pteHole(addr: addr, next: next, depth: depth, walk: &walk) }
                     break again
                 }
-                walk.action = .subtree
+                if !semantics.resetsActionBeforeNoneCheck { walk.action = .subtree }
                 if has(.pmdEntry) { err = ops.pmdEntry(entry, addr: addr, next: next, walk: &walk) }
                 if err != 0 { break again }
                 if walk.action == .again { continue again }
@@ -324,10 +363,26 @@ private struct WalkRun<Source: PageTableSource, Ops: PageWalkOps> {
                 // split_huge_pmd() on a huge or non-present PMD.
                 let split = walk.vma != nil && (entry.isLeaf || !entry.isPresent)
                 if split && !walk.vma!.isAnonymous {
-                    zap(.pmd, addr)                  // zapped: pmd_trans_unstable()
+                    zap(.pmd, addr)
+                    // 6.1: pmd_trans_unstable(); 6.5+: pte_offset_map_lock()
+                    // fails on the now empty PMD and walk_pte_range() says
+                    // ACTION_AGAIN. Either way the slot starts again.
+                    if semantics.retriesUnmappedPTETable { walk.action = .again }
                     continue again
                 }
+                if semantics.retriesUnmappedPTETable && !split {
+                    let slot = geometry.entryStart(.pmd, addr)
+                    let attempt = mapAttempts[slot, default: 0]
+                    mapAttempts[slot] = attempt + 1
+                    if !source.mapsPTETable(at: slot, attempt: attempt) {
+                        walk.action = .again
+                        continue again
+                    }
+                }
                 err = walkPTERange(addr, next, splitFrom: split ? entry : nil)
+                if err != 0 { break again }
+                // 6.5+ honours an ACTION_AGAIN that pte_entry left.
+                if semantics.retriesUnmappedPTETable, walk.action == .again { continue again }
                 break again
             }
             if err != 0 { break }

@@ -10,7 +10,7 @@ import Testing
 /// chunks, the very same callback sequence.
 @Suite struct SeqFixtureTests {
     static func pairs() -> [String] {
-        FixtureTests.fixtures().map(\.lastPathComponent).filter { $0.contains("-seq") }
+        FixtureTests.names().filter { ($0 as NSString).lastPathComponent.contains("-seq") }
     }
 
     /// Every record, with PTE_RUN and PTE_SEQ flattened into one call per
@@ -40,12 +40,22 @@ import Testing
 
     @Test func everySeqFixtureHasASibling() {
         #expect(Self.pairs().count >= 6)
+        for name in Self.pairs() {
+            #expect(FixtureTests.names().contains(Self.sibling(of: name)), "\(name)")
+        }
+    }
+
+    /// The fixture recorded right before `name` without `seq`.
+    static func sibling(of name: String) -> String {
+        let folder = (name as NSString).deletingLastPathComponent
+        let file = (name as NSString).lastPathComponent.replacingOccurrences(of: "-seq", with: "")
+        return folder.isEmpty ? file : folder + "/" + file
     }
 
     @Test(arguments: pairs())
     func expandsToItsSiblingsCalls(seqName: String) throws {
         let seq = try Self.calls(seqName)
-        let plain = try Self.calls(seqName.replacingOccurrences(of: "-seq", with: ""))
+        let plain = try Self.calls(Self.sibling(of: seqName))
         #expect(seq.header.flags.contains(.seq))
         #expect(!plain.header.flags.contains(.seq))
         // PTE_SEQ is there and saves bytes: never more than the plain stream.

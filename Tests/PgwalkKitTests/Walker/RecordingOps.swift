@@ -8,6 +8,10 @@ struct RecordingOps: PageWalkOps {
     var events: [WalkEvent] = []
     /// The action to set for an entry; nil leaves `walk.action` untouched.
     var action: (PageTableEntry, _ addr: UInt64, _ callNumber: Int) -> WalkAction? = { _, _, _ in nil }
+    /// The action `pte_entry` leaves in `walk.action` (nil: untouched).
+    var pteAction: (_ addr: UInt64, _ callNumber: Int) -> WalkAction? = { _, _ in nil }
+    /// `walk.action` as each hole found it.
+    var holeActions: [WalkAction] = []
     /// The result of a call, given the event it recorded.
     var result: (WalkEvent) -> Int32 = { _ in 0 }
     /// `test_walk`'s result for a VMA.
@@ -33,6 +37,7 @@ struct RecordingOps: PageWalkOps {
 
     mutating func pteEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
         #expect(next == addr + 0x1000)
+        if let action = pteAction(addr, events.count) { walk.action = action }
         let event = WalkEvent.pte(addr: addr, raw: e.raw, info: e.info)
         events.append(event)
         return result(event)
@@ -42,6 +47,7 @@ struct RecordingOps: PageWalkOps {
         let event = WalkEvent.hole(addr: addr, next: next, depth: depth)
         events.append(event)
         holeVMAs.append(walk.vma)
+        holeActions.append(walk.action)
         return result(event)
     }
 
