@@ -167,6 +167,8 @@ struct pgwalk_rec_hdr {
 #define PGWALK_VMA_MIXEDMAP		(1U << 15)
 #define PGWALK_VMA_DONTDUMP		(1U << 16)
 #define PGWALK_VMA_NOT_WALKED		(1U << 17)	/* skipped by test_walk */
+#define PGWALK_VMA_DROPPABLE		(1U << 18)	/* MAP_DROPPABLE, 6.11+ */
+#define PGWALK_VMA_SEALED		(1U << 19)	/* mseal(), 6.10+ */
 
 struct pgwalk_rec_vma {
 	struct pgwalk_rec_hdr hdr;

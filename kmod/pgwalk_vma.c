@@ -38,6 +38,17 @@ static const struct {
 	{ VM_MERGEABLE,		PGWALK_VMA_MERGEABLE },
 	{ VM_MIXEDMAP,		PGWALK_VMA_MIXEDMAP },
 	{ VM_DONTDUMP,		PGWALK_VMA_DONTDUMP },
+	/*
+	 * Flags newer kernels added: only where the headers define them. A
+	 * configuration without the feature may define them as VM_NONE (0),
+	 * which never matches.
+	 */
+#ifdef VM_DROPPABLE
+	{ VM_DROPPABLE,		PGWALK_VMA_DROPPABLE },
+#endif
+#ifdef VM_SEALED
+	{ VM_SEALED,		PGWALK_VMA_SEALED },
+#endif
 };
 
 /* The raw VM_* bits change between versions; these do not. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <sched.h>
 #include <linux/io_uring.h>
 #include <linux/magic.h>
 #include <linux/userfaultfd.h>
@@ -23,7 +24,7 @@
 #define RW (PROT_READ | PROT_WRITE)
 #define PA (MAP_PRIVATE | MAP_ANONYMOUS)
 
-static void *anon(size_t npages)
+void *anon_pages(size_t npages)
 {
 	void *p = arena_map(npages * PAGE, PAGE, RW, PA, -1, 0);
 
@@ -32,7 +33,7 @@ static void *anon(size_t npages)
 	return p;
 }
 
-static void expect_present(const char *what, const uint8_t *p, long first, long last, int present)
+void expect_present(const char *what, const uint8_t *p, long first, long last, int present)
 {
 	for (long i = first; i <= last; i++) {
 		uint64_t v = pagemap(0, p + i * PAGE);
@@ -60,7 +61,7 @@ static const char *anon_words(long i, void *arg)
 
 void sc_anon_4k(void)
 {
-	uint8_t *p = anon(64);
+	uint8_t *p = anon_pages(64);
 
 	for (long i = 0; i < 64; i++)
 		if (anon_written(i))
@@ -75,7 +76,7 @@ void sc_anon_4k(void)
 
 void sc_zero_4k(void)
 {
-	uint8_t *p = anon(16);
+	uint8_t *p = anon_pages(16);
 	uint64_t z;
 
 	touch_read(p, 16 * PAGE);
@@ -285,7 +286,7 @@ static const char *pn_words(long i, void *arg)
 
 void sc_prot_none(void)
 {
-	uint8_t *p = anon(16);
+	uint8_t *p = anon_pages(16);
 
 	for (long i = 0; i < 16; i++)
 		if (i <= 9 || i == 12 || i == 13)
@@ -299,7 +300,7 @@ void sc_prot_none(void)
 
 void sc_dontneed(void)
 {
-	uint8_t *p = anon(16);
+	uint8_t *p = anon_pages(16);
 
 	fill(p, 16 * PAGE, 3);
 	if (madvise(p + 4 * PAGE, 8 * PAGE, MADV_DONTNEED))
@@ -312,11 +313,42 @@ void sc_dontneed(void)
 	page_range("dn", 12, 15, "written");
 }
 
+/*
+ * Pages 4-11 lazily freed (10 written again), 16-19 lazily freed and then
+ * paged out: reclaim discards a clean lazyfree page instead of swapping it,
+ * so no swap is needed. The set-up runs on one CPU: MADV_FREE queues the
+ * folios on that CPU's lazyfree batch, and MADV_PAGEOUT drains only the
+ * local batches before it reclaims.
+ */
+#define FREE_PAGES 20
+
+static const char *free_words(long i, void *arg)
+{
+	uint64_t v = pagemap(0, (uint8_t *)arg + i * PAGE);
+
+	/* a page the batch had not yet made lazyfree is swapped, where swap is on */
+	if (i >= 16)
+		return (v & PM_PRESENT) ? "written lazyfree pageout kept" :
+		       (v & PM_SWAP) ? "written lazyfree pageout swapped" :
+				       "written lazyfree pageout discarded";
+	if (i == 10)
+		return "written lazyfree rewritten";
+	return i >= 4 && i <= 11 ? "written lazyfree" : "written";
+}
+
 void sc_madv_free(void)
 {
-	uint8_t *p = anon(16);
+	uint8_t *p = anon_pages(FREE_PAGES);
+	cpu_set_t was, one;
+	int pinned, cpu = sched_getcpu();
 
-	fill(p, 16 * PAGE, 4);
+	CPU_ZERO(&one);
+	CPU_SET(cpu < 0 ? 0 : cpu, &one);
+	pinned = !sched_getaffinity(0, sizeof(was), &was) && !sched_setaffinity(0, sizeof(one), &one);
+	fill(p, FREE_PAGES * PAGE, 4);
+	for (long i = 0; i < FREE_PAGES && pfn_visible(); i++)
+		if ((i >= 4 && i <= 11) || i >= 16)
+			out("pfn free %ld 0x%llx", i, (unsigned long long)PM_PFN(pagemap(0, p + i * PAGE)));
 	if (madvise(p + 4 * PAGE, 8 * PAGE, MADV_FREE)) {
 		if (errno == EINVAL)
 			skip("MADV_FREE not supported by this kernel (4.5+)");
@@ -324,17 +356,26 @@ void sc_madv_free(void)
 	}
 	p[10 * PAGE + 8] ^= 0x55;
 	expect_present("madv-free", p, 0, 15, 1);
-	region("free", p, 16 * PAGE);
-	page_range("free", 0, 3, "written");
-	page_range("free", 4, 9, "written lazyfree");
-	page_range("free", 10, 10, "written lazyfree rewritten");
-	page_range("free", 11, 11, "written lazyfree");
-	page_range("free", 12, 15, "written");
+	if (madvise(p + 16 * PAGE, 4 * PAGE, MADV_FREE))
+		die("madvise MADV_FREE");
+	if (madvise(p + 16 * PAGE, 4 * PAGE, MADV_PAGEOUT) && errno != EINVAL)
+		die("madvise MADV_PAGEOUT of lazily freed pages");
+	if (pinned)
+		sched_setaffinity(0, sizeof(was), &was);
+	region("free", p, FREE_PAGES * PAGE);
+	pages("free", FREE_PAGES, free_words, p);
+	fact("pinned_cpu %s", pinned ? "yes" : "no");
+	if (pfn_visible()) {
+		uint64_t f = kpageflags(PM_PFN(pagemap(0, p + 4 * PAGE)));
+
+		if (f != ~0ULL)
+			fact("lazyfree_kpf_swapbacked %d", (int)((f >> KPF_SWAPBACKED) & 1));
+	}
 }
 
 void sc_mlock(void)
 {
-	uint8_t *p = anon(16);
+	uint8_t *p = anon_pages(16);
 
 	if (mlock(p, 8 * PAGE)) {
 		if (errno == EPERM || errno == ENOMEM)
@@ -371,7 +412,7 @@ static const char *sd_words(long i, void *arg)
 
 void sc_soft_dirty(void)
 {
-	uint8_t *p = anon(32);
+	uint8_t *p = anon_pages(32);
 	int fd;
 
 	fill(p, 32 * PAGE, 6);
@@ -623,7 +664,7 @@ void sc_pfnmap(void)
 
 void sc_mremap_move(void)
 {
-	uint8_t *src = anon(16), *dst = arena_reserve(16 * PAGE, PAGE), *q;
+	uint8_t *src = anon_pages(16), *dst = arena_reserve(16 * PAGE, PAGE), *q;
 	uint64_t pfn[16];
 
 	fill(src, 16 * PAGE, 9);
@@ -697,7 +738,7 @@ static void uffd_wp(int fd, void *p, size_t len, int reg)
 
 void sc_uffd_wp(void)
 {
-	uint8_t *p = anon(16), *s;
+	uint8_t *p = anon_pages(16), *s;
 	int fd, shmem = 1, mfd;
 
 	fd = uffd_open(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_WP_HUGETLBFS_SHMEM);

@@ -35,6 +35,8 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* memory */
 void *arena_map(size_t len, size_t align, int prot, int flags, int fd, off_t off);
 void *arena_reserve(size_t len, size_t align); /* PROT_NONE gap, then a place */
+void *anon_pages(size_t npages);                /* private anon, MADV_NOHUGEPAGE */
+void expect_present(const char *what, const uint8_t *p, long first, long last, int present);
 void fill(void *p, size_t len, unsigned seed);  /* nonzero distinct pattern */
 void touch_read(const void *p, size_t len);
 
@@ -49,6 +51,7 @@ void touch_read(const void *p, size_t len);
 uint64_t pagemap(pid_t pid, const void *addr); /* pid 0: self; dies on error */
 int pfn_visible(void);                          /* pagemap shows PFNs */
 uint64_t kpageflags(uint64_t pfn);              /* ~0ULL when unreadable */
+#define PM_GUARD_REGION (1ULL << 58)
 #define KPF_ANON 12
 #define KPF_SWAPBACKED 14
 #define KPF_THP 22
@@ -60,6 +63,8 @@ long smaps_kb(const void *addr, const char *key); /* VMA containing addr; -1 */
 int read_long(const char *path, long *v);
 int read_str(const char *path, char *buf, size_t len);
 int thp_mode(char *mode, size_t len); /* the [selected] word of enabled; -1 if none */
+/* the [selected] word of a sysfs choice file (THP enabled, shmem_enabled); -1 if none */
+int sysfs_choice(const char *path, char *mode, size_t len);
 void need_thp(void);                  /* skips unless THP can be used here */
 void *make_thp(size_t len);          /* 2M aligned, MADV_HUGEPAGE, written; skips if no THP */
 int swap_active(long *free_kb);
@@ -102,5 +107,12 @@ void sc_swap_thp(void);
 
 void sc_ksm(void);
 void sc_fork_cow(void);
+
+/* features of kernels after 6.1 */
+void sc_mthp_64k(void);
+void sc_shmem_thp(void);
+void sc_guard_region(void);
+void sc_droppable(void);
+void sc_mseal(void);
 
 #endif

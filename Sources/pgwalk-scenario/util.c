@@ -193,9 +193,14 @@ int read_long(const char *path, long *v)
 
 int thp_mode(char *mode, size_t len)
 {
-	char buf[128], *l, *r;
+	return sysfs_choice("/sys/kernel/mm/transparent_hugepage/enabled", mode, len);
+}
 
-	if (read_str("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf)))
+int sysfs_choice(const char *path, char *mode, size_t len)
+{
+	char buf[256], *l, *r;
+
+	if (read_str(path, buf, sizeof(buf)))
 		return -1;
 	l = strchr(buf, '[');
 	r = l ? strchr(l, ']') : NULL;

@@ -5,10 +5,13 @@
 #
 # Runs `pgwalkctl selftest --json --setup` (every scenario of
 # docs/SCENARIOS.md; settings it changes are put back), keeps the JSON in
-# build/scenarios/results-<N>level.json, prints one ok / not ok line per
-# scenario (a skip is "ok N - name # SKIP reason"), one for a selftest
-# interrupted by SIGTERM putting everything back (interrupt-check.sh), and
-# "N passed, N failed"; then writes the results table into docs/SCENARIOS.md.
+# build/scenarios/results-<release>-<N>level.json, prints one ok / not ok
+# line per scenario (a skip is "ok N - name # SKIP reason"), one for a
+# selftest interrupted by SIGTERM putting everything back
+# (interrupt-check.sh), and "N passed, N failed"; then writes the table of
+# every kernel and level run so far to build/scenarios/RESULTS.md. It never
+# changes a tracked file: `Tests/scenarios/render-table.py --doc
+# docs/SCENARIOS.md` puts the table into the doc, by hand, after the matrix.
 #
 # Environment: PGWALKCTL (default .build/release/pgwalkctl),
 # PGWALK_SCENARIO (default: next to PGWALKCTL), SCENARIOS (names, default all).
@@ -42,8 +45,8 @@ if ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp" 2>/dev/nu
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-levels=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["paging_levels"])' "$tmp")
-out=build/scenarios/results-${levels}level.json
+read -r release levels < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["kernel_release"], d["paging_levels"])' "$tmp")
+out=build/scenarios/results-${release}-${levels}level.json
 mv "$tmp" "$out"
 chmod 644 "$out"
 
@@ -51,8 +54,8 @@ chmod 644 "$out"
 interrupt=$(Tests/scenarios/interrupt-check.sh "$ctl" "$scenario_bin")
 python3 Tests/scenarios/tap.py "$out" "settings restored after SIGTERM (${levels}-level)=$interrupt"
 tap=$?
-python3 Tests/scenarios/render-table.py docs/SCENARIOS.md build/scenarios/results-4level.json \
-	build/scenarios/results-5level.json || echo "# could not write the table into docs/SCENARIOS.md"
+python3 Tests/scenarios/render-table.py --results build/scenarios --output build/scenarios/RESULTS.md ||
+	echo "# could not write build/scenarios/RESULTS.md"
 # exit 1 from selftest means failed scenarios (already counted); anything
 # else is a crash of the suite itself.
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then

@@ -26,6 +26,12 @@ public struct VMAFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
     public static let dontDump = VMAFlags(rawValue: 1 << 16)
     /// The module's `test_walk` skipped this VMA (it was `VM_PFNMAP`).
     public static let notWalked = VMAFlags(rawValue: 1 << 17)
+    /// `VM_DROPPABLE` (6.11+): a `MAP_DROPPABLE` mapping, whose pages reclaim
+    /// frees instead of swapping (they read as zero again afterwards).
+    public static let droppable = VMAFlags(rawValue: 1 << 18)
+    /// `VM_SEALED` (6.10+): sealed by `mseal()`; it can no longer be unmapped,
+    /// moved, resized or mprotect()ed.
+    public static let sealed = VMAFlags(rawValue: 1 << 19)
 
     private static let names: [(VMAFlags, String)] = [
         (.read, "READ"), (.write, "WRITE"), (.exec, "EXEC"), (.shared, "SHARED"),
@@ -33,7 +39,7 @@ public struct VMAFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
         (.hugetlb, "HUGETLB"), (.softDirty, "SOFTDIRTY"), (.uffdMissing, "UFFD_MISSING"),
         (.uffdWP, "UFFD_WP"), (.hugePage, "HUGEPAGE"), (.noHugePage, "NOHUGEPAGE"),
         (.mergeable, "MERGEABLE"), (.mixedMap, "MIXEDMAP"), (.dontDump, "DONTDUMP"),
-        (.notWalked, "NOT_WALKED"),
+        (.notWalked, "NOT_WALKED"), (.droppable, "DROPPABLE"), (.sealed, "SEALED"),
     ]
 
     public var description: String {

@@ -38,6 +38,7 @@ struct SmapsVMAAttributes {
             "rd": .read, "wr": .write, "ex": .exec, "ms": .shared, "gd": .growsDown, "pf": .pfnMap,
             "io": .io, "lo": .locked, "ht": .hugetlb, "sd": .softDirty, "um": .uffdMissing, "uw": .uffdWP,
             "hg": .hugePage, "nh": .noHugePage, "mg": .mergeable, "mm": .mixedMap, "dd": .dontDump,
+            "dp": .droppable, "sl": .sealed,
         ]
         return names.reduce(into: VMAFlags()) { $0.formUnion(table[$1] ?? []) }
     }

@@ -92,7 +92,7 @@ extension VMAFlags {
             (.pfnMap, "pfnmap"), (.io, "io"), (.locked, "locked"), (.hugetlb, "hugetlb"), (.softDirty, "softdirty"),
             (.uffdMissing, "uffd-missing"), (.uffdWP, "uffd-wp"), (.hugePage, "hugepage"),
             (.noHugePage, "nohugepage"), (.mergeable, "mergeable"), (.mixedMap, "mixedmap"),
-            (.dontDump, "dontdump"), (.notWalked, "not-walked"),
+            (.dontDump, "dontdump"), (.notWalked, "not-walked"), (.droppable, "droppable"), (.sealed, "sealed"),
         ]
         return table.compactMap { contains($0.0) ? $0.1 : nil }
     }

@@ -22,6 +22,7 @@ public final class WalkTableRenderer: WalkRenderer {
         var line = "\(Hex.address(vma.start))-\(Hex.address(vma.end)) \(vma.permissions) \(vma.backing)"
         if !vma.name.isEmpty { line += " " + vma.name }
         if vma.flags.contains(.notWalked) { line += "  (not walked: VM_PFNMAP)" }
+        if let tags = Self.vmaTags(vma.flags) { line += "  [\(tags)]" }
         out.write(line + "\n")
     }
 
@@ -44,6 +45,15 @@ public final class WalkTableRenderer: WalkRenderer {
             out.write("walk ended early: \(LinuxErrno.name(Int64(status)))\(status == LinuxErrno.noSuchProcess ? " (the target exited)" : "")\n")
         }
         out.flush()
+    }
+
+    /// The VMA flags the perms and the backing do not already say and that
+    /// change what its pages may do (nil when none is set): sealed VMAs
+    /// cannot be changed, droppable ones lose their pages under pressure.
+    static func vmaTags(_ flags: VMAFlags) -> String? {
+        let tags: [(VMAFlags, String)] = [(.sealed, "sealed"), (.droppable, "droppable")]
+        let set = tags.filter { flags.contains($0.0) }.map(\.1)
+        return set.isEmpty ? nil : set.joined(separator: " ")
     }
 
     /// ptdump-style flag columns.

@@ -61,22 +61,51 @@ enum AnonymousAssertions {
         return nil
     }
 
+    /// Lazily freed pages (MADV_FREE) keep their PTE and frame until
+    /// reclaim, with DIRTY and ACCESSED cleared (madvise_free_pte_range()),
+    /// so that reclaim may discard them; a page written again is DIRTY. The
+    /// pages paged out right after MADV_FREE were discarded (no swap
+    /// needed), or, per the scenario's pagemap reading, kept or swapped.
     static func madvFree(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
         var s = ScenarioInspector(e)
         s.assertion = "madv-free"
         let r = try s.region("free")
         var kept = 0, reclaimed = 0
-        for i in e.layout.pages("free", with: ["lazyfree"], without: ["rewritten"]) {
+        for i in e.layout.pages("free", with: ["lazyfree"], without: ["rewritten", "pageout"]) {
             let page = try s.page(r, i)
             if page.isEmpty {
                 reclaimed += 1
-            } else {
-                try s.expectPTE(r, i, lacks: [.dirty, .accessed])
-                kept += 1
+                continue
             }
+            let info = try s.expectPTE(r, i, lacks: [.dirty, .accessed])
+            if s.pfnVisible, let before = e.layout.pfns["free"]?[i], info.payload != before {
+                throw s.failure(r, i, expected: "the PFN it had before MADV_FREE, \(Hex.short(before))",
+                                shows: "PFN \(Hex.short(info.payload))")
+            }
+            kept += 1
         }
         for i in e.layout.pages("free", with: ["rewritten"]) { try s.expectPTE(r, i, has: [.dirty]) }
-        return "lazily freed pages: \(kept) still present (clean), \(reclaimed) reclaimed"
+        var outcome: [String: Int] = [:]
+        for i in e.layout.pages("free", with: ["pageout"]) {
+            let words = e.layout.words("free", i)
+            if words.contains("discarded") {
+                try s.expectEmpty(r, i)
+                outcome["discarded", default: 0] += 1
+            } else if words.contains("swapped") {
+                try s.expectPTE(r, i, kind: .swap)
+                outcome["swapped", default: 0] += 1
+            } else if try s.page(r, i).isEmpty {
+                outcome["discarded later", default: 0] += 1
+            } else {
+                try s.expectPTE(r, i, lacks: [.dirty])
+                outcome["kept", default: 0] += 1
+            }
+        }
+        var note = "lazily freed pages: \(kept) still present (clean), \(reclaimed) reclaimed"
+        if !outcome.isEmpty {
+            note += "; paged out: " + outcome.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        }
+        return note
     }
 
     static func mlock(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {

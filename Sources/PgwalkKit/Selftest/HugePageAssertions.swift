@@ -67,6 +67,108 @@ enum HugePageAssertions {
         return kpfChecked ? nil : "PFNs or kpageflags hidden: folio not checked"
     }
 
+    /// Pages of one multi-size THP folio of the mthp-64k scenario.
+    static let multiSizeFolioPages = 16
+
+    /// 64 KiB anonymous folios mapped by PTEs: every page of a folio a
+    /// PRESENT PTE with WRITE and DIRTY (the fault maps the whole folio
+    /// writable and dirty, written or not: pages the program never touched
+    /// are mapped too), 16 consecutive PFNs from a multiple of 16 (a folio is
+    /// naturally aligned), kpageflags THP; the untouched block NONE; no pmd
+    /// leaf in the region.
+    static func multiSizeTHP(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
+        var s = ScenarioInspector(e)
+        s.assertion = "mthp-64k"
+        let r = try s.region("mthp")
+        for record in try s.records(in: r) {
+            if case .entry(let x) = record, x.entry.isLeaf {
+                throw s.fail("expected PTEs only, module shows \(ScenarioInspector.describe(record))")
+            }
+        }
+        let n = multiSizeFolioPages
+        var kpfChecked = false, folios = 0
+        for i in 0..<r.pageCount {
+            let words = e.layout.words("mthp", i)
+            if words.contains("untouched") {
+                try s.expectEmpty(r, i)
+                continue
+            }
+            guard words.contains("mthp") else { continue }
+            let info = try s.expectPTE(r, i, has: [.write, .dirty])
+            if i % n == 0 { folios += 1 }
+            guard s.pfnVisible else { continue }
+            if i % n == 0 {
+                guard info.payload % UInt64(n) == 0 else {
+                    throw s.failure(r, i, expected: "the first page of a 64 KiB folio: a PFN that is a multiple of \(n)",
+                                    shows: "PFN \(Hex.short(info.payload))")
+                }
+            } else {
+                let head = try s.pfn(r, i - i % n)
+                guard info.payload == head + UInt64(i % n) else {
+                    throw s.failure(r, i, expected: "PFN \(Hex.short(head + UInt64(i % n))) (consecutive in the folio)",
+                                    shows: "PFN \(Hex.short(info.payload))")
+                }
+            }
+            if let flags = s.kpageflags(info.payload) {
+                kpfChecked = true
+                guard flags.contains(.thp) else {
+                    throw s.failure(r, i, expected: "kpageflags THP (a large anonymous folio)", shows: "kpageflags \(flags)")
+                }
+            }
+        }
+        guard folios > 0 else { throw s.fail("the scenario printed no 'mthp' page") }
+        let vma = try s.vma(of: r)
+        guard vma.flags.contains(.hugePage) else {
+            throw s.fail("the VMA: expected HUGEPAGE (MADV_HUGEPAGE), module shows \(vma.flags)")
+        }
+        return "\(folios) folios of 64 KiB" + (kpfChecked ? "" : "; PFNs or kpageflags hidden: folios not checked")
+    }
+
+    /// The shmem-thp regions and the backing each VMA must have.
+    static let shmemRegions: [(name: String, backing: VMABacking)] = [
+        ("memfd", .file), ("shared-anon", .sharedAnonymous), ("tmpfs", .file),
+    ]
+
+    /// Each shmem THP the scenario mapped is one pmd ENTRY, a PRESENT LEAF
+    /// with the PFN pagemap showed, in a SHARED VMA of its backing, still
+    /// PMD-mapped after the walk (ShmemPmdMapped); kpageflags THP.
+    static func shmemTHP(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
+        var s = ScenarioInspector(e)
+        s.assertion = "shmem-thp"
+        var mapped: [String] = []
+        for (name, backing) in shmemRegions {
+            guard let r = e.layout.region(name) else { continue }
+            let leaf = try singlePMDLeaf(s, r)
+            let info = leaf.entry.info
+            guard info.kind == .present else {
+                throw s.fail("\(name): expected a PRESENT pmd leaf, module shows \(info)")
+            }
+            if s.pfnVisible, let pfn = e.layout.pfns[name]?[0], info.payload != pfn {
+                throw s.fail("\(name): expected payload \(Hex.short(pfn)) (pfn \(name) 0), module shows \(Hex.short(info.payload))")
+            }
+            if let flags = s.kpageflags(info.payload), !flags.contains(.thp) {
+                throw s.fail("\(name): expected kpageflags THP on the PMD's frame, shows \(flags)")
+            }
+            let vma = try s.vma(of: r)
+            guard vma.flags.contains(.shared), vma.backing == backing else {
+                throw s.fail("\(name): expected a SHARED VMA of backing \(backing), module shows \(vma.backing) \(vma.flags)")
+            }
+            guard let kb = e.smapsKB(e.layout.pid, r.start, "ShmemPmdMapped") else {
+                throw s.fail("\(name): could not read ShmemPmdMapped from /proc/\(e.layout.pid)/smaps after the walk")
+            }
+            guard kb >= 2048 else {
+                throw s.fail("\(name): ShmemPmdMapped after the walk: expected 2048 kB (the walk must not split it), smaps shows \(kb) kB")
+            }
+            mapped.append(name)
+        }
+        guard !mapped.isEmpty else {
+            throw s.fail("the scenario printed none of the regions \(shmemRegions.map(\.name).joined(separator: ", "))")
+        }
+        let omitted = e.layout.facts.keys.filter { $0.hasPrefix("omitted_") }.sorted()
+            .map { "\($0.dropFirst("omitted_".count)): \(e.layout.fact($0) ?? "")" }
+        return "PMD-mapped: " + mapped.joined(separator: ", ") + (omitted.isEmpty ? "" : "; omitted " + omitted.joined(separator: "; "))
+    }
+
     static func hugeZero(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
         var s = ScenarioInspector(e)
         s.assertion = "huge-zero"

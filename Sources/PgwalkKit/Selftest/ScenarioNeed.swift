@@ -13,6 +13,10 @@ public enum ScenarioNeed: Hashable, Sendable, CustomStringConvertible {
     case thp(zeroPage: Bool)
     /// The loop and ext4 modules, for a loop-mounted ext2 image.
     case loopAndExt4
+    /// 64 KiB anonymous THP (multi-size THP, 6.8+): hugepages-64kB enabled.
+    case mthp64K
+    /// THP for shmem (memfd, shared anonymous): shmem_enabled not never.
+    case shmemTHP
 
     public var description: String {
         switch self {
@@ -22,6 +26,8 @@ public enum ScenarioNeed: Hashable, Sendable, CustomStringConvertible {
         case .hugetlb1G: return "a free 1 GiB hugetlb page"
         case .thp(let zero): return zero ? "THP with the huge zero page" : "THP"
         case .loopAndExt4: return "loop and ext4 modules"
+        case .mthp64K: return "64 KiB multi-size THP"
+        case .shmemTHP: return "shmem THP"
         }
     }
 }

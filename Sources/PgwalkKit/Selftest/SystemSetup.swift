@@ -23,6 +23,8 @@ public struct SystemSetup: Sendable {
             case .hugetlb1G: try reserveHugePages(kb: 1_048_576, free: 1)
             case .thp(let zeroPage): try enableTHP(zeroPage: zeroPage)
             case .loopAndExt4: try loadModules(["loop", "ext4"])
+            case .mthp64K: try enableMultiSizeTHP(kb: 64)
+            case .shmemTHP: try enableShmemTHP()
             }
             return nil
         } catch {
@@ -56,6 +58,33 @@ public struct SystemSetup: Sendable {
         // With defrag "never" a MADV_HUGEPAGE fault may not find a THP.
         if settings.read(dir + "/defrag") == "never" { try settings.set(dir + "/defrag", to: "madvise") }
         if zeroPage { try settings.set(dir + "/use_zero_page", to: "1") }
+    }
+
+    /// Lets MADV_HUGEPAGE faults allocate anonymous folios of `kb` KiB
+    /// (Linux 6.8+ multi-size THP): the size's `enabled` becomes `madvise`
+    /// where it is `never`, or `inherit` while the global setting is. A
+    /// kernel without the size's directory is left alone (the scenario
+    /// skips and says so).
+    func enableMultiSizeTHP(kb: Int) throws {
+        let dir = Self.thpDirectory
+        let size = "\(dir)/hugepages-\(kb)kB/enabled"
+        guard let mode = settings.read(size) else { return }
+        let global = settings.read(dir + "/enabled")
+        if mode == "never" || (mode == "inherit" && global == "never") {
+            try settings.set(size, to: "madvise")
+        }
+    }
+
+    /// Lets shmem (memfd, MAP_SHARED|MAP_ANONYMOUS) use PMD-sized THP on
+    /// MADV_HUGEPAGE: `shmem_enabled` becomes `advise` where it is `never`
+    /// or `deny`, and the PMD size's own `shmem_enabled` (6.11+, for shared
+    /// anonymous memory) `inherit` where it is `never`.
+    func enableShmemTHP() throws {
+        let dir = Self.thpDirectory
+        guard let mode = settings.read(dir + "/shmem_enabled") else { return }
+        if mode == "never" || mode == "deny" { try settings.set(dir + "/shmem_enabled", to: "advise") }
+        let pmdSize = dir + "/hugepages-2048kB/shmem_enabled"
+        if settings.read(pmdSize) == "never" { try settings.set(pmdSize, to: "inherit") }
     }
 
     /// modprobe each module that is not loaded; rmmod it afterwards (which

@@ -13,13 +13,15 @@ final class PageChecker {
     private let pageShift: Int
     private var current: VMA?
 
-    init(header: StreamHeader, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?, limit: Int) {
+    init(header: StreamHeader, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?, limit: Int,
+         guardRegionsInPagemap: Bool?) {
         self.report = VerifyReport(description: WalkDescription(header: header))
         self.pagemap = pagemap
         self.frameFlags = frameFlags
         self.limit = limit
         self.pageShift = header.geometry.pageShift
-        self.expectation = PageExpectation(pfnsVisible: header.flags.contains(.pfnVisible))
+        self.expectation = PageExpectation(pfnsVisible: header.flags.contains(.pfnVisible),
+                                           guardRegionsInPagemap: guardRegionsInPagemap)
     }
 
     func enter(_ vma: VMA) {
@@ -67,6 +69,7 @@ final class PageChecker {
     /// the PFN field.
     private static let comparedBits = PagemapEntry.presentBit | PagemapEntry.swappedBit
         | PagemapEntry.softDirtyBit | PagemapEntry.uffdWriteProtectedBit | PagemapEntry.fileOrSharedAnonymousBit
+        | PagemapEntry.guardRegionBit
 
     /// What `compare()` looks at of a row, apart from the payload: rows of
     /// one VMA with the same key and the same compared pagemap bits give

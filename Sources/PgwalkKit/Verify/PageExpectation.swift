@@ -9,6 +9,7 @@ public struct PageExpectation: Sendable {
     public enum Field: String, Sendable, CaseIterable {
         case present, swapped, pfn, swapType = "swap_type", swapOffset = "swap_offset"
         case softDirty = "soft_dirty", uffdWP = "uffd_wp", file
+        case guardRegion = "guard_region"
     }
 
     /// One field that differs.
@@ -32,10 +33,19 @@ public struct PageExpectation: Sendable {
 
     /// Whether both views carry real PFNs (CAP_SYS_ADMIN for both).
     public var pfnsVisible: Bool
+    /// Whether this kernel's pagemap sets bit 58 on guard markers (rule 10):
+    /// true on 6.15+, false where guard regions are older than the bit or
+    /// absent, nil when unknown (a guard marker may then read either way).
+    public var guardRegionsInPagemap: Bool?
 
-    public init(pfnsVisible: Bool) {
+    public init(pfnsVisible: Bool, guardRegionsInPagemap: Bool? = nil) {
         self.pfnsVisible = pfnsVisible
+        self.guardRegionsInPagemap = guardRegionsInPagemap
     }
+
+    /// The marker payload bit of a guard region (FORMAT.md section 4,
+    /// PGWALK_MARKER_GUARD).
+    static let guardMarkerBit: UInt64 = 4
 
     /// Whether the file bit of `page` can only be decided with
     /// /proc/kpageflags (`KPF_ANON` of its frame).
@@ -89,6 +99,19 @@ public struct PageExpectation: Sendable {
         // Rule 7 (file/shared-anon): page && !PageAnon(page).
         if !fileBitIsEitherWay(page), let expected = expectedFileBit(page, frameIsAnonymous: frameIsAnonymous) {
             check(.file, expected, entry.isFileOrSharedAnonymous)
+        }
+
+        // Rule 10 (guard region): PM_GUARD_REGION is set for a guard marker
+        // (is_guard_swp_entry() / softleaf_is_guard_marker() in
+        // pte_to_pagemap_entry(), 6.15+) and for nothing else.
+        let guardMarker = page.kind == .marker && page.payload & Self.guardMarkerBit != 0
+        if entry.isGuardRegion != guardMarker {
+            if guardMarker {
+                // Guard regions older than the bit (6.13, 6.14) read without it.
+                if guardRegionsInPagemap == true { check(.guardRegion, true, false) }
+            } else {
+                check(.guardRegion, false, true)
+            }
         }
         return out
     }

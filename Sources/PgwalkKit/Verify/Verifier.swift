@@ -20,6 +20,9 @@ public struct Verifier {
         public var mismatchLimit = 1000
         public var pagemapMethod: PagemapAccessMethod = .automatic
         public var paths: ModulePaths = .default
+        /// What this kernel's pagemap says about guard regions
+        /// (docs/VERIFY.md rule 10); probed once per process by default.
+        public var guardRegions: GuardRegionReporting = .runningKernel
 
         public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil) {
             self.pid = pid
@@ -80,7 +83,8 @@ public struct Verifier {
         var driver = StreamCallbackDriver(decoder: decoder)
         let header = driver.header
         let checker = PageChecker(header: header, pagemap: pagemap, frameFlags: frameFlags,
-                                  limit: collect ? options.mismatchLimit : 0)
+                                  limit: collect ? options.mismatchLimit : 0,
+                                  guardRegionsInPagemap: options.guardRegions.pagemapReportsGuards)
         var builder = MappingRowBuilder(
             pfnVisible: header.flags.contains(.pfnVisible), pageShift: header.geometry.pageShift,
             vmaStarted: { checker.enter($0) }, emit: { checker.check($0) })

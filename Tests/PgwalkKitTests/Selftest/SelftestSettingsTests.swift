@@ -200,6 +200,62 @@ import Glibc
         #expect(settings.read(Self.thp + "/use_zero_page") == "0")
     }
 
+    @Test func multiSizeTHPOfSixtyFourKiBIsEnabledAndPutBack() throws {
+        let size = Self.thp + "/hugepages-64kB/enabled"
+        let root = try Self.fakeRoot([Self.thp + "/enabled": "[always] madvise never\n",
+                                      size: "always inherit madvise [never]\n"])
+        defer { Self.remove(root) }
+        let settings = SystemSettings(root: root, commands: RecordingRunner())
+        #expect(SystemSetup(settings: settings).apply(.mthp64K) == nil)
+        #expect(settings.read(size) == "madvise")
+        #expect(settings.pending.count == 1) // the global setting was fine
+        settings.restore()
+        #expect(settings.read(size) == "never")
+    }
+
+    @Test func multiSizeTHPInheritingANeverGlobalIsEnabled() throws {
+        let size = Self.thp + "/hugepages-64kB/enabled"
+        let root = try Self.fakeRoot([Self.thp + "/enabled": "always madvise [never]\n",
+                                      size: "always [inherit] madvise never\n"])
+        defer { Self.remove(root) }
+        let settings = SystemSettings(root: root, commands: RecordingRunner())
+        #expect(SystemSetup(settings: settings).apply(.mthp64K) == nil)
+        #expect(settings.read(size) == "madvise")
+        settings.restore()
+        #expect(settings.read(size) == "inherit")
+    }
+
+    @Test func aKernelWithoutMultiSizeTHPIsLeftAlone() throws {
+        // 6.1: no hugepages-64kB directory; the scenario skips by itself.
+        let root = try Self.fakeRoot([Self.thp + "/enabled": "[always] madvise never\n"])
+        defer { Self.remove(root) }
+        let settings = SystemSettings(root: root, commands: RecordingRunner())
+        #expect(SystemSetup(settings: settings).apply(.mthp64K) == nil)
+        #expect(settings.pending.isEmpty)
+    }
+
+    @Test func shmemTHPIsAdvisedAndPutBack() throws {
+        let perSize = Self.thp + "/hugepages-2048kB/shmem_enabled"
+        let root = try Self.fakeRoot([Self.thp + "/shmem_enabled": "always within_size advise [never] deny force\n",
+                                      perSize: "always inherit within_size advise [never]\n"])
+        defer { Self.remove(root) }
+        let settings = SystemSettings(root: root, commands: RecordingRunner())
+        #expect(SystemSetup(settings: settings).apply(.shmemTHP) == nil)
+        #expect(settings.read(Self.thp + "/shmem_enabled") == "advise")
+        #expect(settings.read(perSize) == "inherit")
+        settings.restore()
+        #expect(settings.read(Self.thp + "/shmem_enabled") == "never")
+        #expect(settings.read(perSize) == "never")
+    }
+
+    @Test func shmemTHPAlreadyAllowedIsLeftAlone() throws {
+        let root = try Self.fakeRoot([Self.thp + "/shmem_enabled": "[always] within_size advise never deny force\n"])
+        defer { Self.remove(root) }
+        let settings = SystemSettings(root: root, commands: RecordingRunner())
+        #expect(SystemSetup(settings: settings).apply(.shmemTHP) == nil)
+        #expect(settings.pending.isEmpty)
+    }
+
     @Test func aSetupFailureBecomesANoteNotAThrow() throws {
         let root = try Self.fakeRoot(["/proc/swaps": "Filename\n"])
         defer { Self.remove(root) }

@@ -129,4 +129,51 @@ import Testing
         let ranges = Verifier.coalesce([0x1000, 0x2000, 0x3000, two - 0x1000, two, 0x9000], pageSize: 4096)
         #expect(ranges == [0x1000..<0x4000, 0x9000..<0xa000, (two - 0x1000)..<two, two..<(two + 0x1000)])
     }
+
+    // MARK: Rule 10, guard regions
+
+    static let guardBit: UInt64 = 1 << 58
+    /// A guard marker as pagemap shows it: swap-format, frame = type | 4 << 5.
+    static let guardFrame: UInt64 = 31 | 4 << 5
+
+    func guardMarker() -> PageExpectation.ModulePage {
+        page(.marker, payload: 4, swapType: 31)
+    }
+
+    @Test func aGuardMarkerWithTheBitMatchesWherePagemapReportsGuards() {
+        let rules = PageExpectation(pfnsVisible: true, guardRegionsInPagemap: true)
+        let e = PagemapEntry(rawValue: Self.swapped | Self.guardBit | Self.guardFrame)
+        #expect(rules.compare(guardMarker(), with: e).isEmpty)
+    }
+
+    @Test func aGuardMarkerWithoutTheBitIsAMismatchWherePagemapReportsGuards() {
+        let rules = PageExpectation(pfnsVisible: true, guardRegionsInPagemap: true)
+        let e = PagemapEntry(rawValue: Self.swapped | Self.guardFrame)
+        #expect(fields(rules.compare(guardMarker(), with: e)) == [.guardRegion])
+    }
+
+    @Test func aGuardMarkerWithoutTheBitMatchesOnKernelsOlderThanTheBit() {
+        // 6.13 and 6.14: guard regions, but pagemap predates PM_GUARD_REGION.
+        let e = PagemapEntry(rawValue: Self.swapped | Self.guardFrame)
+        #expect(PageExpectation(pfnsVisible: true, guardRegionsInPagemap: false).compare(guardMarker(), with: e).isEmpty)
+        #expect(PageExpectation(pfnsVisible: true, guardRegionsInPagemap: nil).compare(guardMarker(), with: e).isEmpty)
+    }
+
+    @Test func theGuardBitOnAnythingButAGuardMarkerIsAMismatch() {
+        for reports in [true, false, nil] as [Bool?] {
+            let rules = PageExpectation(pfnsVisible: true, guardRegionsInPagemap: reports)
+            let uffdMarker = page(.marker, payload: 1, swapType: 31)
+            let e = PagemapEntry(rawValue: Self.swapped | Self.uffdWP | Self.guardBit | (31 | 1 << 5))
+            #expect(fields(rules.compare(uffdMarker, with: e)) == [.guardRegion])
+            let present = PagemapEntry(rawValue: Self.present | Self.guardBit | 0x1234)
+            #expect(fields(rules.compare(page(.present, payload: 0x1234), with: present)) == [.guardRegion])
+        }
+    }
+
+    @Test func aGuardMarkersFrameIsComparedAsAnyMarkers() {
+        // Rules 2 and 4 still apply: type 31, offset = the marker bits (4).
+        let rules = PageExpectation(pfnsVisible: true, guardRegionsInPagemap: true)
+        let e = PagemapEntry(rawValue: Self.swapped | Self.guardBit | (31 | 2 << 5))
+        #expect(fields(rules.compare(guardMarker(), with: e)) == [.swapOffset])
+    }
 }
