@@ -7,6 +7,9 @@
 #                 with 4-level and 5-level paging
 #   make kernels  the matrix's kernel releases, one per line
 #   make vm-run CMD='...' [KVER=7.x]   run a command as root in a booted kernel
+#   make vm-run CMD='...' KERNEL=bzImage KDIR=tree   ... in a kernel of your own
+#   make debug-kernel / check-debug   a KASAN+lockdep+kmemleak kernel; the
+#                 suites in it
 #   sudo make load / sudo make unload   on a machine that can load modules
 
 SHELL := /bin/bash
@@ -24,7 +27,7 @@ KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h
 
 .PHONY: all deps kmod kmod-matrix client tests-kernel build vm-run check \
 	check-swift check-harness check-kernel demo load unload lint fixtures bench clean \
-	distclean bench-startup kernels
+	distclean bench-startup kernels debug-kernel check-debug
 
 all: build
 
@@ -55,9 +58,12 @@ tests-kernel:
 
 build: kmod client tests-kernel
 
+# KERNEL=bzImage KDIR=tree boots a kernel of your own (the module is built
+# against KDIR; its modules come from there): README "Kernels of your own".
 vm-run: kmod
 	@if [ -z '$(CMD)' ]; then echo "usage: make vm-run CMD='command'" >&2; exit 2; fi
-	PAGING=$(PAGING) KVER='$(KVER)' scripts/vm-run '$(CMD)'
+	@if [ -n '$(KERNEL)' ] && [ -z '$(KDIR)' ]; then echo "make vm-run: KERNEL= needs KDIR=, the tree that built it" >&2; exit 2; fi
+	PAGING=$(PAGING) $(if $(KERNEL),,KVER='$(KVER)') scripts/vm-run '$(CMD)'
 
 check: deps build
 	$(MAKE) lint
@@ -77,6 +83,17 @@ check-swift:
 # KDIR=tree runs them in a kernel of your own instead.
 check-kernel: client tests-kernel
 	scripts/check-kernel
+
+# The debug kernel: Debian's linux-source-7.3 with scripts/debug-kernel.config
+# (KASAN, lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, DEBUG_VM, kmemleak,
+# DEBUG_PAGEALLOC), built in the trixie root into build/debug-kernel/ (about
+# an hour at -j2; kept until make clean). check-debug runs the kernel and
+# integration suites in it at 4- and 5-level paging, failing on any report.
+debug-kernel:
+	scripts/build-debug-kernel
+
+check-debug: client tests-kernel
+	scripts/check-debug
 
 demo: deps build
 	scripts/demo
