@@ -74,39 +74,30 @@ struct WalkCommand: ParsableCommand {
         case .none: renderer = NullWalkRenderer()
         }
         let end: EndRecord?
-        if let input {
-            end = try renderStream(from: FilePath(input), renderer: renderer)
-        } else if source == .pagemap {
+        if source == .pagemap && input == nil {
             try renderPagemap(renderer: renderer)
             end = nil
         } else {
-            end = try renderKernel(renderer: renderer)
+            end = try renderStream(renderer: renderer)
         }
         out.flush()
         statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,
                                         counts: end.map(RunStatistics.streamCounts) ?? []))
     }
 
-    /// The module's stream, consumed as it arrives (bounded memory).
-    private func renderKernel(renderer: WalkRenderer) throws -> EndRecord {
-        let pages = range.pageRange()
-        let session = try WalkSession(request: WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq))
-        defer { try? session.close() }
-        if let output {
-            let copy = try FileAccess.openForWriting(output)
-            defer { try? copy.close() }
-            let source = RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy)
-            return try render(StreamDecoder(source: source), renderer: renderer, kind: .kernel)
+    /// The module's stream (consumed as it arrives: bounded memory) or a
+    /// saved one.
+    private func renderStream(renderer: WalkRenderer) throws -> EndRecord {
+        let origin: CommandStream.Origin
+        if let input {
+            origin = .file(input)
         } else {
-            return try render(StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor)),
-                       renderer: renderer, kind: .kernel)
+            let pages = range.pageRange()
+            origin = .module(WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq))
         }
-    }
-
-    private func renderStream(from path: FilePath, renderer: WalkRenderer) throws -> EndRecord {
-        let fd = try FileAccess.openForReading(path.string)
-        defer { try? fd.close() }
-        return try render(StreamDecoder(source: FileDescriptorByteSource(fd)), renderer: renderer, kind: .snapshot)
+        return try CommandStream.read(origin, savingTo: output) { source in
+            try render(StreamDecoder(source: source), renderer: renderer, kind: input == nil ? .kernel : .snapshot)
+        }
     }
 
     private func render<S: ByteSource>(_ decoder: StreamDecoder<S>, renderer: WalkRenderer,

@@ -43,6 +43,7 @@ public final class WalkJSONRenderer: WalkRenderer {
         case .marker(let bits): text += ",\"marker\":\(bits)"
         case .none: break
         }
+        text += ",\"entries\":\(row.entryCount),\"raw\":\"\(Hex.short(row.raw))\",\"raw_step\":\"\(Hex.short(row.rawStep))\""
         out.write(text + "}")
     }
 

@@ -30,7 +30,8 @@ public final class WalkTableRenderer: WalkRenderer {
         let size = ByteSize.short(row.end - row.start).leftPadded(to: 5)
         var line = "  \(Hex.address(row.start))-\(Hex.address(row.end)) \(size) "
         line += row.placement.description.padded(to: 12) + " " + row.kind.description.padded(to: 9)
-        line += Self.flagLetters(row.flags).padded(to: 28)
+        // A none entry maps nothing: no flags, not even "ro".
+        line += (row.kind == .none ? "" : Self.flagLetters(row.flags)).padded(to: 28)
         switch row.payloadField {
         case .pfn(let pfn): line += " pfn " + Hex.short(pfn)
         case .swap(let type, let offset): line += " swap \(type):" + Hex.short(offset)
