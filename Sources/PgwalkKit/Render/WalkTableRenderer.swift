@@ -38,7 +38,7 @@ public final class WalkTableRenderer: WalkRenderer {
         case .marker(let bits): line += " marker " + Hex.short(bits)
         case .none: break
         }
-        out.write(line + "\n")
+        out.write(line.trimmingTrailingSpaces() + "\n")
     }
 
     public func end(status: Int32) {
