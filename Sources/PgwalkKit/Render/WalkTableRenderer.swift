@@ -27,8 +27,12 @@ public final class WalkTableRenderer: WalkRenderer {
     }
 
     public func row(_ row: MappingRow) {
-        let size = ByteSize.short(row.end - row.start).leftPadded(to: 5)
-        var line = "  \(Hex.address(row.start))-\(Hex.address(row.end)) \(size) "
+        out.write("  \(Hex.address(row.start))-\(Hex.address(row.end)) " + Self.rowColumns(row) + "\n")
+    }
+
+    /// Size, level, kind, flags and payload of a row, in columns.
+    static func rowColumns(_ row: MappingRow) -> String {
+        var line = ByteSize.short(row.end - row.start).leftPadded(to: 5) + " "
         line += row.placement.description.padded(to: 12) + " " + row.kind.description.padded(to: 9)
         // A none entry maps nothing: no flags, not even "ro".
         line += (row.kind == .none ? "" : Self.flagLetters(row.flags)).padded(to: 28)
@@ -38,7 +42,7 @@ public final class WalkTableRenderer: WalkRenderer {
         case .marker(let bits): line += " marker " + Hex.short(bits)
         case .none: break
         }
-        out.write(line.trimmingTrailingSpaces() + "\n")
+        return line.trimmingTrailingSpaces()
     }
 
     public func end(status: Int32) {

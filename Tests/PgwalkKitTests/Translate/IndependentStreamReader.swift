@@ -76,6 +76,12 @@ struct IndependentStreamReader {
         }
     }
 
+    /// The raw value of the first record of `level` that covers part of
+    /// the slot `[start, start + size)` (a walk may enter a slot mid-way).
+    func raw(at level: Int, slot start: UInt64, size: UInt64) -> UInt64? {
+        observations.first { $0.level == level && $0.addr < start &+ size && $0.next > start }?.raw
+    }
+
     /// The raw value the last record of `level` covering `address` carries.
     func raw(at level: Int, covering address: UInt64) -> UInt64? {
         observations.last { $0.level == level && $0.addr <= address && address < $0.next }?.raw
