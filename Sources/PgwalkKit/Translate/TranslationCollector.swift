@@ -7,7 +7,7 @@
 /// address's step at the callback's level; a later call at a level replaces
 /// what was known from that level down (the kernel walks top down, and a
 /// resumed walk reports the same entries again).
-public struct TranslationCollector: PageWalkOps {
+public struct TranslationCollector: LevelEntryOps {
     public let callbacks: Set<WalkCallback> = [
         .pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA,
     ]
@@ -33,8 +33,8 @@ public struct TranslationCollector: PageWalkOps {
                          folded: t.geometry.isFolded(level), hugetlbPageSize: hugetlbPageSize)
     }
 
-    private mutating func entry(_ level: PageTableLevel, _ entry: PageTableEntry, addr: UInt64, next: UInt64,
-                                walk: inout WalkContext) -> Int32 {
+    public mutating func levelEntry(_ level: PageTableLevel, _ entry: PageTableEntry, addr: UInt64, next: UInt64,
+                                    walk: inout WalkContext) -> Int32 {
         forEach(in: addr, next) { t in
             t.steps.removeAll { $0.level >= level }
             t.steps.append(Self.step(entry, at: level, of: t))
@@ -53,26 +53,6 @@ public struct TranslationCollector: PageWalkOps {
         // As the module: descend into tables only.
         walk.action = entry.info.isTable || entry.isNone ? .subtree : .continue
         return 0
-    }
-
-    public mutating func pgdEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.pgd, e, addr: addr, next: next, walk: &walk)
-    }
-
-    public mutating func p4dEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.p4d, e, addr: addr, next: next, walk: &walk)
-    }
-
-    public mutating func pudEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.pud, e, addr: addr, next: next, walk: &walk)
-    }
-
-    public mutating func pmdEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.pmd, e, addr: addr, next: next, walk: &walk)
-    }
-
-    public mutating func pteEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.pte, e, addr: addr, next: next, walk: &walk)
     }
 
     public mutating func pteNoneRun(addr: UInt64, count: Int, walk: inout WalkContext) -> Int32 {

@@ -7,7 +7,7 @@
 /// table opens it. A slot seen again (a resumed walk repeats the entries
 /// above the resume address; a 4-level pgd slot that is none is reported
 /// by `pgd_entry` and again as a hole) is counted once.
-public struct PageTableTreeBuilder: PageWalkOps {
+public struct PageTableTreeBuilder: LevelEntryOps {
     public let callbacks: Set<WalkCallback> = [
         .pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .preVMA,
     ]
@@ -125,34 +125,14 @@ public struct PageTableTreeBuilder: PageWalkOps {
         return info.payload &+ ((addr &- geometry.entryStart(level, addr)) >> UInt64(geometry.pageShift))
     }
 
-    private mutating func entry(_ level: PageTableLevel, _ e: PageTableEntry, addr: UInt64, next: UInt64,
-                                walk: inout WalkContext) -> Int32 {
+    public mutating func levelEntry(_ level: PageTableLevel, _ e: PageTableEntry, addr: UInt64, next: UInt64,
+                                    walk: inout WalkContext) -> Int32 {
         walk.action = e.info.isTable || e.isNone ? .subtree : .continue
         // A folded level is the same slot as the level it is folded into.
         if !geometry.isFolded(level) {
             observe(level, e, addr: addr, next: next, vma: walk.vma)
         }
         return 0
-    }
-
-    public mutating func pgdEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.pgd, e, addr: addr, next: next, walk: &walk)
-    }
-
-    public mutating func p4dEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.p4d, e, addr: addr, next: next, walk: &walk)
-    }
-
-    public mutating func pudEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.pud, e, addr: addr, next: next, walk: &walk)
-    }
-
-    public mutating func pmdEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.pmd, e, addr: addr, next: next, walk: &walk)
-    }
-
-    public mutating func pteEntry(_ e: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
-        entry(.pte, e, addr: addr, next: next, walk: &walk)
     }
 
     public mutating func pteNoneRun(addr: UInt64, count: Int, walk: inout WalkContext) -> Int32 {
