@@ -25,7 +25,7 @@ PAGING ?= 4
 PGWALKCTL := .build/$(SWIFT_CONFIG)/pgwalkctl
 KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h
 
-.PHONY: all deps kmod kmod-matrix client tests-kernel build vm-run check \
+.PHONY: fuzz all deps kmod kmod-matrix client tests-kernel build vm-run check \
 	check-swift check-harness check-kernel demo load unload lint fixtures bench clean \
 	distclean bench-startup kernels debug-kernel check-debug
 
@@ -55,6 +55,7 @@ client:
 
 tests-kernel:
 	$(MAKE) -C Tests/kernel
+	$(MAKE) -C Tests/reliability
 
 build: kmod client tests-kernel
 
@@ -94,6 +95,12 @@ debug-kernel:
 
 check-debug: client tests-kernel
 	scripts/check-debug
+
+# Hostile requests and the module lifecycle, long: FUZZ_REQUESTS (10^5)
+# sessions, LIFECYCLE_CYCLES (200) rmmod/insmod cycles, in each kernel of
+# KERNELS (default 6.1 7.x) at 4-level paging (docs/RELIABILITY.md).
+fuzz: kmod-matrix tests-kernel
+	scripts/fuzz
 
 demo: deps build
 	scripts/demo

@@ -166,14 +166,19 @@ static int pgwalk_get_target(struct file *file, int nr, struct mm_struct **mmp)
 		ret = -ENXIO;
 		goto out;
 	}
-	if (!pgwalk_may_read(file, task)) {
-		ret = -EACCES;
-		goto out;
-	}
-	/* NULL now means the task has exited (a zombie has no mm). */
+	/*
+	 * NULL now means the task has exited (a zombie has no mm). Checked
+	 * before access: FORMAT.md puts ESRCH before EACCES, and a zombie
+	 * of another user must give ESRCH as any zombie does.
+	 */
 	mm = get_task_mm(task);
 	if (!mm) {
 		ret = -ESRCH;
+		goto out;
+	}
+	if (!pgwalk_may_read(file, task)) {
+		mmput(mm);
+		ret = -EACCES;
 		goto out;
 	}
 	/*
