@@ -17,7 +17,7 @@
 # kernel's daemons move them too); then the target's whole process group is
 # stopped (SIGSTOP), khugepaged and ksmd are paused, and it is walked
 # RACING_STOPPED_WALKS times (default 40) raw, RACING_STOPPED_CTL times
-# (default 1) with pgwalkctl walk and
+# (default 0) with pgwalkctl walk and
 # once with pgwalkctl verify: its minflt/majflt (/proc/PID/stat, each
 # process of the group) and the global thp_split_* and thp_collapse_alloc
 # must not move, and verify must match exactly.
@@ -37,7 +37,7 @@ secs=${RACING_SECONDS:-1}
 stopped_walks=${RACING_STOPPED_WALKS:-40}
 # pgwalkctl runs per stopped target (each walk also starts a Swift process,
 # which costs seconds in an emulated guest)
-stopped_ctl=${RACING_STOPPED_CTL:-1}
+stopped_ctl=${RACING_STOPPED_CTL:-0}
 kinds=${RACING_KINDS:-"mmap mprotect mremap madvise fork thp ksm uffd-wp"}
 info=/sys/kernel/debug/pgwalk/info
 thp=/sys/kernel/mm/transparent_hugepage
