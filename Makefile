@@ -10,6 +10,8 @@
 #   make vm-run CMD='...' KERNEL=bzImage KDIR=tree   ... in a kernel of your own
 #   make debug-kernel / check-debug   a KASAN+lockdep+kmemleak kernel; the
 #                 suites in it
+#   make racing   targets that change while they are walked, the long run
+#                 (RACING_SECONDS per kind; docs/RELIABILITY.md)
 #   sudo make load / sudo make unload   on a machine that can load modules
 
 SHELL := /bin/bash
@@ -27,7 +29,7 @@ KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h
 
 .PHONY: fuzz all deps kmod kmod-matrix client tests-kernel build vm-run check \
 	check-swift check-harness check-kernel demo load unload lint fixtures bench clean \
-	distclean bench-startup kernels debug-kernel check-debug
+	distclean bench-startup kernels debug-kernel check-debug tests-racing racing
 
 all: build
 
@@ -57,7 +59,11 @@ tests-kernel:
 	$(MAKE) -C Tests/kernel
 	$(MAKE) -C Tests/reliability
 
-build: kmod client tests-kernel
+# The racing suite's mutators and raw-session walker, in build/racing/.
+tests-racing:
+	$(MAKE) -C Tests/reliability -f racing.mk
+
+build: kmod client tests-kernel tests-racing
 
 # KERNEL=bzImage KDIR=tree boots a kernel of your own (the module is built
 # against KDIR; its modules come from there): README "Kernels of your own".
@@ -82,7 +88,7 @@ check-swift:
 # The kernel tests run in each booted kernel of the matrix, once per paging
 # mode: KERNELS= picks some, PAGING_MODES= the levels. KERNEL=bzImage
 # KDIR=tree runs them in a kernel of your own instead.
-check-kernel: client tests-kernel
+check-kernel: client tests-kernel tests-racing
 	scripts/check-kernel
 
 # The debug kernel: Debian's linux-source-7.3 with scripts/debug-kernel.config
@@ -93,7 +99,7 @@ check-kernel: client tests-kernel
 debug-kernel:
 	scripts/build-debug-kernel
 
-check-debug: client tests-kernel
+check-debug: client tests-kernel tests-racing
 	scripts/check-debug
 
 # Hostile requests and the module lifecycle, long: FUZZ_REQUESTS (10^5)
@@ -101,6 +107,15 @@ check-debug: client tests-kernel
 # KERNELS (default 6.1 7.x) at 4-level paging (docs/RELIABILITY.md).
 fuzz: kmod-matrix tests-kernel
 	scripts/fuzz
+
+# Targets that change while they are walked, the long run (make check runs
+# it with 1 s per kind): each kind of Tests/reliability/churn.c for
+# RACING_SECONDS, in KVER at PAGING-level paging.
+RACING_SECONDS ?= 60
+RACING_TIMEOUT ?= 7200
+racing: kmod client tests-racing
+	VM_TIMEOUT=$(RACING_TIMEOUT) PAGING=$(PAGING) KVER='$(KVER)' scripts/vm-run \
+		'RACING_SECONDS=$(RACING_SECONDS) Tests/reliability/racing.sh'
 
 demo: deps build
 	scripts/demo
