@@ -10,6 +10,7 @@
 #   make vm-run CMD='...' KERNEL=bzImage KDIR=tree   ... in a kernel of your own
 #   make debug-kernel / check-debug   a KASAN+lockdep+kmemleak kernel; the
 #                 suites in it
+#   make fuzz-decoders   the stream decoders under libFuzzer, 10^6 runs each
 #   sudo make load / sudo make unload   on a machine that can load modules
 
 SHELL := /bin/bash
@@ -27,7 +28,8 @@ KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h
 
 .PHONY: all deps kmod kmod-matrix client tests-kernel build vm-run check \
 	check-swift check-harness check-kernel demo load unload lint fixtures bench clean \
-	distclean bench-startup kernels debug-kernel check-debug
+	distclean bench-startup kernels debug-kernel check-debug \
+	check-host fuzz-build fuzz-decoders check-fuzz
 
 all: build
 
@@ -68,6 +70,8 @@ vm-run: kmod
 check: deps build
 	$(MAKE) lint
 	$(MAKE) check-swift
+	$(MAKE) check-host
+	$(MAKE) check-fuzz
 	$(MAKE) check-harness
 	$(MAKE) check-kernel
 
@@ -77,6 +81,35 @@ check-harness: kmod
 
 check-swift:
 	$(SWIFT) test
+
+# pgwalkctl on the host, no module: damaged saved streams (exit 6 and the
+# byte offset), a closed or full standard output, a target exiting under
+# --source pagemap (docs/RELIABILITY.md).
+check-host: client
+	Tests/host/run.sh
+
+# The decoder fuzzers (docs/RELIABILITY.md, "Decoders under libFuzzer"):
+# the Swift stream decoder with what walk/conform --input run on a stream,
+# verify's checks against a fixed pagemap and maps, and the kernel tests' C
+# decoder, under libFuzzer and ASan, from Fuzz/corpus/streams. Their own
+# package (Fuzz/Package.swift) and build directory: the product's build is
+# untouched. fuzz-decoders runs FUZZ_RUNS executions of each; check-fuzz
+# FUZZ_SECONDS seconds of each (part of make check).
+FUZZ_RUNS ?= 1000000
+FUZZ_SECONDS ?= 15
+CLANG ?= clang
+fuzz-build:
+	$(SWIFT) build --package-path Fuzz -c release --sanitize fuzzer --sanitize address
+	mkdir -p build/fuzz
+	$(CLANG) -g -O1 -fuse-ld=lld -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-Wall -Wextra -Werror -std=gnu11 -o build/fuzz/pgw-stream-c \
+		Fuzz/c/pgw_stream_fuzz.c Tests/kernel/pgw_stream.c
+
+fuzz-decoders: fuzz-build
+	Fuzz/run.sh runs $(FUZZ_RUNS)
+
+check-fuzz: fuzz-build
+	Fuzz/run.sh seconds $(FUZZ_SECONDS)
 
 # The kernel tests run in each booted kernel of the matrix, once per paging
 # mode: KERNELS= picks some, PAGING_MODES= the levels. KERNEL=bzImage
