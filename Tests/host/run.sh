@@ -72,8 +72,11 @@ sleep 600 & helper=$!
 trap 'kill $helper 2>/dev/null; rm -rf "$work"' EXIT
 
 # --- Standard output a closed pipe: the reader went away (| head -c1). ---
-for cmd in "walk --input $fixtures/target-4level.pgw" "walk --tree --input $fixtures/target-4level.pgw" \
-	"walk --format json --input $fixtures/target-4level.pgw" "walk --source pagemap --pid $helper"; do
+# Outputs well beyond the pipe's 64 KiB (0.4-0.9 MB), so that the writes
+# after head exits do fail (before the fix: death by SIGPIPE, status 141).
+big=$fixtures/big-4level-trace-16k.pgw
+for cmd in "walk --input $big" "walk --tree --depth 4 --input $big" \
+	"walk --format json --input $big" "walk --source pagemap --pid $helper"; do
 	# shellcheck disable=SC2086
 	timeout 20 "$ctl" $cmd 2> "$work/err" | head -c1 > /dev/null
 	rc=${PIPESTATUS[0]}
