@@ -93,13 +93,15 @@ check-host: client
 # verify's checks against a fixed pagemap and maps, and the kernel tests' C
 # decoder, under libFuzzer and ASan, from Fuzz/corpus/streams. Their own
 # package (Fuzz/Package.swift) and build directory: the product's build is
-# untouched. fuzz-decoders runs FUZZ_RUNS executions of each; check-fuzz
+# untouched. --sanitize fuzzer alone instruments only the Fuzz package's own
+# targets for coverage, not PgwalkKit (a dependency): -Xswiftc does all. fuzz-decoders runs FUZZ_RUNS executions of each; check-fuzz
 # FUZZ_SECONDS seconds of each (part of make check).
 FUZZ_RUNS ?= 1000000
 FUZZ_SECONDS ?= 15
 CLANG ?= clang
 fuzz-build:
-	$(SWIFT) build --package-path Fuzz -c release --sanitize fuzzer --sanitize address
+	$(SWIFT) build --package-path Fuzz -c release --sanitize fuzzer --sanitize address \
+		-Xswiftc -sanitize=fuzzer,address
 	mkdir -p build/fuzz
 	$(CLANG) -g -O1 -fuse-ld=lld -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-Wall -Wextra -Werror -std=gnu11 -o build/fuzz/pgw-stream-c \

@@ -2,7 +2,8 @@
 // The decoder fuzzers (docs/RELIABILITY.md, "Decoders under libFuzzer"): a
 // package of its own, so that the product's `swift build` and `swift test`
 // never see them. Built only by `make fuzz-decoders` / `make check-fuzz`:
-//   swift build --package-path Fuzz -c release --sanitize fuzzer --sanitize address
+//   swift build --package-path Fuzz -c release --sanitize fuzzer --sanitize address \
+//       -Xswiftc -sanitize=fuzzer,address   (so that PgwalkKit has coverage too)
 import Foundation
 import PackageDescription
 

@@ -63,7 +63,7 @@ enum FixedSnapshot {
     /// Pagemap as the fixture's walk implies it: present pages present
     /// (with their PFN when the walk shows PFNs), swap entries swapped,
     /// file-backed VMAs' pages with the file bit, the rest none.
-    static let pagemap: PagemapSnapshot = {
+    nonisolated(unsafe) static let pagemap: PagemapSnapshot = {
         var entries: [UInt64: UInt64] = [:]
         readFixture(vma: { _ in }) { row, vma in
             var address = row.start
