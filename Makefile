@@ -102,9 +102,9 @@ CLANG ?= clang
 fuzz-build:
 	$(SWIFT) build --package-path Fuzz -c release --sanitize fuzzer --sanitize address \
 		-Xswiftc -sanitize=fuzzer,address
-	mkdir -p build/fuzz
+	mkdir -p build/fuzz/bin
 	$(CLANG) -g -O1 -fuse-ld=lld -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Wall -Wextra -Werror -std=gnu11 -o build/fuzz/pgw-stream-c \
+		-Wall -Wextra -Werror -std=gnu11 -o build/fuzz/bin/pgw-stream-c \
 		Fuzz/c/pgw_stream_fuzz.c Tests/kernel/pgw_stream.c
 
 fuzz-decoders: fuzz-build

@@ -19,7 +19,7 @@ seconds) limit=(-max_total_time="$amount") ;;
 esac
 
 bin=Fuzz/.build/release
-declare -A fuzzers=([fuzz-stream]=$bin/fuzz-stream [fuzz-verify]=$bin/fuzz-verify [pgw-stream-c]=build/fuzz/pgw-stream-c)
+declare -A fuzzers=([fuzz-stream]=$bin/fuzz-stream [fuzz-verify]=$bin/fuzz-verify [pgw-stream-c]=build/fuzz/bin/pgw-stream-c)
 status=0
 for name in fuzz-stream fuzz-verify pgw-stream-c; do
 	exe=${fuzzers[$name]}
