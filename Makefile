@@ -12,6 +12,7 @@
 #                 suites in it
 #   make racing   targets that change while they are walked, the long run
 #                 (RACING_SECONDS per kind; docs/RELIABILITY.md)
+#   make fuzz-decoders   the stream decoders under libFuzzer, 10^6 runs each
 #   sudo make load / sudo make unload   on a machine that can load modules
 
 SHELL := /bin/bash
@@ -29,7 +30,8 @@ KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h
 
 .PHONY: fuzz all deps kmod kmod-matrix client tests-kernel build vm-run check \
 	check-swift check-harness check-kernel demo load unload lint fixtures bench clean \
-	distclean bench-startup kernels debug-kernel check-debug tests-racing racing
+	distclean bench-startup kernels debug-kernel check-debug tests-racing racing \
+	check-host fuzz-build fuzz-decoders check-fuzz
 
 all: build
 
@@ -75,6 +77,8 @@ vm-run: kmod
 check: deps build
 	$(MAKE) lint
 	$(MAKE) check-swift
+	$(MAKE) check-host
+	$(MAKE) check-fuzz
 	$(MAKE) check-harness
 	$(MAKE) check-kernel
 
@@ -84,6 +88,37 @@ check-harness: kmod
 
 check-swift:
 	$(SWIFT) test
+
+# pgwalkctl on the host, no module: damaged saved streams (exit 6 and the
+# byte offset), a closed or full standard output, a target exiting under
+# --source pagemap (docs/RELIABILITY.md).
+check-host: client
+	Tests/host/run.sh
+
+# The decoder fuzzers (docs/RELIABILITY.md, "Decoders under libFuzzer"):
+# the Swift stream decoder with what walk/conform --input run on a stream,
+# verify's checks against a fixed pagemap and maps, and the kernel tests' C
+# decoder, under libFuzzer and ASan, from Fuzz/corpus/streams. Their own
+# package (Fuzz/Package.swift) and build directory: the product's build is
+# untouched. --sanitize fuzzer alone instruments only the Fuzz package's own
+# targets for coverage, not PgwalkKit (a dependency): -Xswiftc does all. fuzz-decoders runs FUZZ_RUNS executions of each; check-fuzz
+# FUZZ_SECONDS seconds of each (part of make check).
+FUZZ_RUNS ?= 1000000
+FUZZ_SECONDS ?= 15
+CLANG ?= clang
+fuzz-build:
+	$(SWIFT) build --package-path Fuzz -c release --sanitize fuzzer --sanitize address \
+		-Xswiftc -sanitize=fuzzer,address
+	mkdir -p build/fuzz/bin
+	$(CLANG) -g -O1 -fuse-ld=lld -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-Wall -Wextra -Werror -std=gnu11 -o build/fuzz/bin/pgw-stream-c \
+		Fuzz/c/pgw_stream_fuzz.c Tests/kernel/pgw_stream.c
+
+fuzz-decoders: fuzz-build
+	Fuzz/run.sh runs $(FUZZ_RUNS)
+
+check-fuzz: fuzz-build
+	Fuzz/run.sh seconds $(FUZZ_SECONDS)
 
 # The kernel tests run in each booted kernel of the matrix, once per paging
 # mode: KERNELS= picks some, PAGING_MODES= the levels. KERNEL=bzImage

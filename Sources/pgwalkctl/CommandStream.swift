@@ -22,8 +22,31 @@ struct CommandStream: ByteSource {
                         _ body: (inout CommandStream) throws -> T) throws -> T {
         var stream = try CommandStream(origin, output: output)
         defer { stream.close() }
-        return try body(&stream)
+        do {
+            return try body(&stream)
+        } catch {
+            // The decoder reports a failed read as a bad stream (exit 6);
+            // a full disk under --output is an I/O failure (exit 7).
+            if let failure = stream.copyFailure.error { throw failure }
+            throw error
+        }
     }
+
+    /// Why writing the copy to --output failed, e.g. a full disk.
+    struct OutputFailure: Error, CustomStringConvertible {
+        var path: String
+        var errno: Errno
+        var description: String {
+            "cannot save the stream to \(path): \(errno.description) (errno \(errno.rawValue)); the copy there is incomplete."
+        }
+    }
+
+    /// Shared by the copies of this stream the decoder holds.
+    private final class CopyFailure {
+        var error: OutputFailure?
+    }
+    private let copyFailure = CopyFailure()
+    private let outputPath: String?
 
     private init(_ origin: Origin, output: String?) throws {
         var session: WalkSession?
@@ -41,13 +64,19 @@ struct CommandStream: ByteSource {
         }
         self.session = session
         self.inputFile = inputFile
+        self.outputPath = output
         self.source = FileDescriptorByteSource(session?.fileDescriptor ?? inputFile!)
     }
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let count = try source.read(into: buffer)
         if count > 0, let copy {
-            _ = try copy.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            do {
+                _ = try copy.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            } catch let errno as Errno {
+                copyFailure.error = OutputFailure(path: outputPath ?? "?", errno: errno)
+                throw copyFailure.error!
+            }
         }
         return count
     }

@@ -80,6 +80,8 @@ extension ExitStatus {
             }
         case is MismatchesFound:
             return .mismatch
+        case let early as WalkEndedEarly:
+            return early.exitStatus
         default:
             return nil
         }

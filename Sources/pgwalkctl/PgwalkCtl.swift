@@ -1,5 +1,10 @@
 import ArgumentParser
 import PgwalkKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// `pgwalkctl`: show a process's real page tables and prove them against
 /// /proc/PID/pagemap.
@@ -19,9 +24,13 @@ struct PgwalkCtl: ParsableCommand {
     /// exit with 2 rather than ArgumentParser's default 64, as the tool's
     /// exit codes promise.
     static func runAndExit() -> Never {
+        // A closed standard output (| head) is an EPIPE to handle, not a
+        // signal that kills the process mid-walk.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
+            try StandardOutputFailure.check()
             exit(withError: nil)
         } catch {
             // A command that has already said what happened and only wants

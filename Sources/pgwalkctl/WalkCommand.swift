@@ -82,6 +82,7 @@ struct WalkCommand: ParsableCommand {
             let end = try renderTree(out: out)
             statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,
                                             counts: RunStatistics.streamCounts(end)))
+            try checkEnded(end)
             return
         }
         let renderer: WalkRenderer
@@ -101,6 +102,15 @@ struct WalkCommand: ParsableCommand {
         out.flush()
         statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,
                                         counts: end.map(RunStatistics.streamCounts) ?? []))
+        if let end { try checkEnded(end) }
+    }
+
+    /// A live walk that ended early (the target exited) fails after its
+    /// output; a saved stream is shown as it was recorded.
+    private func checkEnded(_ end: EndRecord) throws {
+        if input == nil, end.status != 0, let pid {
+            throw WalkEndedEarly(status: end.status, pid: pid, walkedTo: end.walkedTo)
+        }
     }
 
     /// The module's stream (consumed as it arrives: bounded memory) or a

@@ -128,6 +128,9 @@ fi
 
 stop_target
 
+# Faults: the target dies, the module goes, the disk fills (faults.sh).
+. Tests/integration/faults.sh
+
 # The pagemap reader's own tests on this kernel: on 6.1, which has no
 # PAGEMAP_SCAN, the plain-read path only; from 6.7 on (6.12, 7.3) the ioctl
 # too, against this kernel's semantics (the host's run covers its own).

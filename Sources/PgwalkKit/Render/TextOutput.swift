@@ -18,11 +18,28 @@ public final class TextOutput {
         if buffer.count >= capacity { flush() }
     }
 
+    /// The first error a write met (EPIPE: the reader went away; ENOSPC: a
+    /// full disk). Output after it is dropped.
+    public private(set) var failure: Errno?
+
+    /// The first failure of any writer to standard output, for the
+    /// command's exit status (pgwalkctl: a full disk is exit 7, a closed
+    /// pipe quietly ends the output).
+    public nonisolated(unsafe) static var standardOutputFailure: Errno?
+
     public func flush() {
         guard !buffer.isEmpty else { return }
-        // A closed pipe (| head) is not worth an error: stop writing.
-        _ = try? buffer.withUnsafeBytes { try fileDescriptor.writeAll($0) }
-        buffer.removeAll(keepingCapacity: true)
+        defer { buffer.removeAll(keepingCapacity: true) }
+        guard failure == nil else { return }
+        do {
+            _ = try buffer.withUnsafeBytes { try fileDescriptor.writeAll($0) }
+        } catch {
+            let errno = error as? Errno ?? .ioError
+            failure = errno
+            if fileDescriptor == .standardOutput, Self.standardOutputFailure == nil {
+                Self.standardOutputFailure = errno
+            }
+        }
     }
 
     deinit { flush() }

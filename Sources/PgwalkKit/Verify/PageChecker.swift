@@ -6,14 +6,14 @@ final class PageChecker {
     /// The first error a callback met (callbacks cannot throw).
     private(set) var error: Error?
 
-    private let pagemap: PagemapReader
+    private let pagemap: any PagemapEntrySource
     private let frameFlags: KernelPageFlagsReader?
     private let expectation: PageExpectation
     private let limit: Int
     private let pageShift: Int
     private var current: VMA?
 
-    init(header: StreamHeader, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?, limit: Int,
+    init(header: StreamHeader, pagemap: any PagemapEntrySource, frameFlags: KernelPageFlagsReader?, limit: Int,
          guardRegionsInPagemap: Bool?) {
         self.report = VerifyReport(description: WalkDescription(header: header))
         self.pagemap = pagemap

@@ -80,11 +80,19 @@ public struct Verifier {
                                       paths: options.paths)
         defer { try? session.close() }
         let decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
+        return try Self.check(decoder, pagemap: pagemap, frameFlags: frameFlags,
+                              limit: collect ? options.mismatchLimit : 0,
+                              guardRegionsInPagemap: options.guardRegions.pagemapReportsGuards, pid: options.pid)
+    }
+
+    /// Every page of a stream against a pagemap: one pass's checks.
+    private static func check<S: ByteSource>(_ decoder: StreamDecoder<S>, pagemap: any PagemapEntrySource,
+                                             frameFlags: KernelPageFlagsReader?, limit: Int,
+                                             guardRegionsInPagemap: Bool?, pid: Int32) throws -> Pass {
         var driver = StreamCallbackDriver(decoder: decoder)
         let header = driver.header
-        let checker = PageChecker(header: header, pagemap: pagemap, frameFlags: frameFlags,
-                                  limit: collect ? options.mismatchLimit : 0,
-                                  guardRegionsInPagemap: options.guardRegions.pagemapReportsGuards)
+        let checker = PageChecker(header: header, pagemap: pagemap, frameFlags: frameFlags, limit: limit,
+                                  guardRegionsInPagemap: guardRegionsInPagemap)
         var builder = MappingRowBuilder(
             pfnVisible: header.flags.contains(.pfnVisible), pageShift: header.geometry.pageShift,
             vmaStarted: { checker.enter($0) }, emit: { checker.check($0) })
@@ -92,9 +100,25 @@ public struct Verifier {
         builder.finish()
         if let error = checker.error { throw error }
         if end.status != 0 {
-            throw VerifyError.walkEnded(status: end.status, pid: options.pid)
+            throw VerifyError.walkEnded(status: end.status, pid: pid)
         }
         return Pass(report: checker.report, walkedVMAs: checker.walkedVMAs)
+    }
+
+    /// Verify's checks on a saved stream, with no module and no process:
+    /// every page against `pagemap`, the walked VMAs against `maps`. No
+    /// re-check (nothing can change). For the decoder fuzzer (Fuzz/).
+    public static func check<S: ByteSource>(saved decoder: StreamDecoder<S>, pagemap: any PagemapEntrySource,
+                                            maps: [MemoryMapping], mismatchLimit: Int = 1000,
+                                            guardRegionsInPagemap: Bool? = nil) throws -> VerifyReport {
+        let pid = Int32(bitPattern: decoder.header.pid)
+        let start = decoder.header.start, end = decoder.header.end
+        let pass = try check(decoder, pagemap: pagemap, frameFlags: nil, limit: mismatchLimit,
+                             guardRegionsInPagemap: guardRegionsInPagemap, pid: pid)
+        var report = pass.report
+        report.persistentMismatches = report.totalMismatches
+        report.vmaDifferences = compareVMAs(walked: pass.walkedVMAs, maps: maps, start: start, end: end)
+        return report
     }
 
     // MARK: - Re-check
@@ -148,9 +172,11 @@ public struct Verifier {
 
     /// The walk's VMAs against /proc/PID/maps, in the walked range.
     private func compareVMAs(walked: [VMA], target: ProcTarget) throws -> [String] {
-        let maps = try ProcessMaps.read(target)
-        let lo = options.start ?? 0
-        let hi = options.end ?? UInt64.max
+        Self.compareVMAs(walked: walked, maps: try ProcessMaps.read(target),
+                         start: options.start ?? 0, end: options.end ?? UInt64.max)
+    }
+
+    private static func compareVMAs(walked: [VMA], maps: [MemoryMapping], start lo: UInt64, end hi: UInt64) -> [String] {
         let fromMaps = maps.filter { $0.end > lo && $0.start < hi && $0.kind != .vsyscall }
         var differences: [String] = []
         let walkedBounds = Set(walked.map { "\($0.start)-\($0.end)" })

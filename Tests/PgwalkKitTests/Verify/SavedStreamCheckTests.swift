@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import PgwalkKit
+
+/// `Verifier.check(saved:)`, verify's page and VMA checks on a recorded
+/// stream against a pagemap snapshot (what the decoder fuzzer runs).
+@Suite struct SavedStreamCheckTests {
+    func fixture(_ name: String) throws -> [UInt8] {
+        let directory = try #require(FixtureTests.directory)
+        return Array(try Data(contentsOf: directory.appendingPathComponent(name)))
+    }
+
+    /// The present pages of the walk, and its VMAs as /proc/PID/maps would list them.
+    func walked(_ bytes: [UInt8]) throws -> (present: [UInt64: UInt64], maps: [MemoryMapping]) {
+        var driver = StreamCallbackDriver(decoder: try StreamDecoder(source: MemoryByteSource(bytes)))
+        let header = driver.header
+        var present: [UInt64: UInt64] = [:]
+        var maps = ""
+        var builder = MappingRowBuilder(
+            pfnVisible: header.flags.contains(.pfnVisible), pageShift: header.geometry.pageShift,
+            vmaStarted: { vma in
+                maps += "\(String(vma.start, radix: 16))-\(String(vma.end, radix: 16)) r--p 00000000 00:00 0 \(vma.name)\n"
+            },
+            emit: { row in
+                guard row.kind == .present else { return }
+                var address = row.start
+                while address < row.end {
+                    present[address >> 12] = PagemapEntry.presentBit | row.payload(at: address)
+                    address += 4096
+                }
+            })
+        _ = try driver.run(ops: &builder)
+        builder.finish()
+        return (present, try ProcessMaps.parse(Array(maps.utf8)))
+    }
+
+    @Test func emptyPagemapMissesEveryPresentPage() throws {
+        let bytes = try fixture("target-4level.pgw")
+        let (present, maps) = try walked(bytes)
+        #expect(present.count > 100)
+        let report = try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
+                                        pagemap: PagemapSnapshot(entries: [:]), maps: maps, mismatchLimit: 10)
+        #expect(report.totalMismatches == UInt64(present.count))
+        #expect(report.mismatches.count == 10)
+        #expect(report.vmaDifferences.isEmpty)
+    }
+
+    @Test func mapsWithoutAVMAIsReported() throws {
+        let bytes = try fixture("target-4level.pgw")
+        let (present, maps) = try walked(bytes)
+        let report = try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
+                                        pagemap: PagemapSnapshot(entries: present), maps: Array(maps.dropFirst()))
+        #expect(report.vmaDifferences.count == 1)
+        #expect(report.pagesChecked > UInt64(present.count))
+    }
+
+    @Test func snapshotReadsItsEntriesAndNoneElsewhere() throws {
+        let snapshot = PagemapSnapshot(entries: [5: 0xabc], batchCapacity: 3)
+        var seen: [UInt64] = []
+        var batches = 0
+        try snapshot.forEachBatch(in: 0x3000..<0x8000) { batch in
+            batches += 1
+            seen += Array(batch.rawEntries)
+        }
+        #expect(seen == [0, 0, 0xabc, 0, 0])
+        #expect(batches == 2)
+    }
+}
