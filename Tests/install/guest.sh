@@ -31,6 +31,9 @@ check_exit() {
 loaded() { grep -q '^pgwalk ' /proc/modules; }
 
 echo "# install guest: $rel"
+# The guest's init mounts no securityfs (systemd does on a real machine):
+# without it the lockdown level cannot be read.
+grep -q ' /sys/kernel/security securityfs ' /proc/mounts || mount -t securityfs securityfs /sys/kernel/security
 sleep 600 & target=$!
 
 check_exit "walk without the module: exit 3" 3 "$ctl" walk --pid "$target"
@@ -72,7 +75,6 @@ check "... loaded" loaded
 
 # Lockdown at run time (it can be raised, never lowered).
 lock=/sys/kernel/security/lockdown
-grep -q ' /sys/kernel/security securityfs ' /proc/mounts || mount -t securityfs securityfs /sys/kernel/security
 if [ -w "$lock" ] && echo integrity > "$lock"; then
 	check "lockdown is now integrity" grep -q '\[integrity\]' "$lock"
 	check_exit "walk under lockdown: exit 8" 8 "$ctl" walk --pid "$target"
