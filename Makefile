@@ -14,6 +14,11 @@
 #                 (RACING_SECONDS per kind; docs/RELIABILITY.md)
 #   make fuzz-decoders   the stream decoders under libFuzzer, 10^6 runs each
 #   sudo make load / sudo make unload   on a machine that can load modules
+#   make install [PREFIX=/usr/local] [DESTDIR=]   pgwalkctl, its man page and
+#                 completions, and (without DESTDIR) the module through DKMS
+#   sudo make dkms-install / dkms-remove   the module through DKMS only
+#   make check-install   the install and DKMS tests (Tests/install)
+#   sudo make check-debian13   build on a fresh Debian 13 with its Swift 6.0
 
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
@@ -31,7 +36,8 @@ KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h
 .PHONY: fuzz all deps kmod kmod-matrix client tests-kernel build vm-run check \
 	check-swift check-harness check-kernel demo load unload lint fixtures bench clean \
 	distclean bench-startup kernels debug-kernel check-debug tests-racing racing \
-	check-host fuzz-build fuzz-decoders check-fuzz
+	check-host fuzz-build fuzz-decoders check-fuzz \
+	man completions install uninstall dkms-install dkms-remove check-install check-debian13
 
 all: build
 
@@ -183,6 +189,88 @@ bench-startup: client
 	$(SWIFT) build -c release --static-swift-stdlib --build-path build/static --product pgwalkctl
 	cp build/static/release/pgwalkctl $(STARTUP)/pgwalkctl-static
 	KMOD=none VM_MEM=2G scripts/vm-run bench/startup.sh
+
+# Installing. The man page comes from the command definitions
+# (swift-argument-parser's generate-manual plugin), the completions from
+# pgwalkctl --generate-completion-script. Without DESTDIR, install also
+# installs the module through DKMS (NO_DKMS=1 skips it); with DESTDIR (a
+# package's staging root) it never does: DKMS registers the module on the
+# running system, not in a folder.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man/man1
+BASH_COMPLETIONS ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETIONS ?= $(PREFIX)/share/zsh/vendor-completions
+FISH_COMPLETIONS ?= $(PREFIX)/share/fish/vendor_completions.d
+# The page's date: the last commit's, so that a rebuild makes the same page.
+MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
+MAN_PAGE := build/man/pgwalkctl.1
+COMPLETIONS := build/completions/pgwalkctl.bash build/completions/_pgwalkctl build/completions/pgwalkctl.fish
+MODULE_VERSION = $(shell sed -n 's/^\#define PGWALK_MODULE_VERSION[[:space:]]*"\(.*\)"/\1/p' kmod/pgwalk.h)
+DKMS_SOURCES = $(KMOD_SOURCES) kmod/pgwalk_format.h kmod/Kbuild kmod/Makefile kmod/dkms.conf
+
+$(PGWALKCTL):
+	$(SWIFT) build $(SWIFT_FLAGS) --product pgwalkctl
+
+man: $(MAN_PAGE)
+$(MAN_PAGE): $(PGWALKCTL)
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual \
+		--date '$(MAN_DATE)' --authors 'pgwalk'
+	mkdir -p $(dir $@)
+	cp .build/plugins/GenerateManual/outputs/pgwalkctl/pgwalkctl.1 $@
+
+completions: $(COMPLETIONS)
+build/completions/pgwalkctl.bash: $(PGWALKCTL)
+	mkdir -p $(dir $@) && $(PGWALKCTL) --generate-completion-script bash > $@
+build/completions/_pgwalkctl: $(PGWALKCTL)
+	mkdir -p $(dir $@) && $(PGWALKCTL) --generate-completion-script zsh > $@
+build/completions/pgwalkctl.fish: $(PGWALKCTL)
+	mkdir -p $(dir $@) && $(PGWALKCTL) --generate-completion-script fish > $@
+
+install: $(PGWALKCTL) $(MAN_PAGE) $(COMPLETIONS)
+	install -D -m 755 $(PGWALKCTL) '$(DESTDIR)$(BINDIR)/pgwalkctl'
+	install -D -m 644 $(MAN_PAGE) '$(DESTDIR)$(MANDIR)/pgwalkctl.1'
+	install -D -m 644 build/completions/pgwalkctl.bash '$(DESTDIR)$(BASH_COMPLETIONS)/pgwalkctl'
+	install -D -m 644 build/completions/_pgwalkctl '$(DESTDIR)$(ZSH_COMPLETIONS)/_pgwalkctl'
+	install -D -m 644 build/completions/pgwalkctl.fish '$(DESTDIR)$(FISH_COMPLETIONS)/pgwalkctl.fish'
+	@if [ -n '$(DESTDIR)' ] || [ -n '$(NO_DKMS)' ]; then \
+		echo "install: the module is not installed (DESTDIR or NO_DKMS set): 'sudo make dkms-install' on the target machine"; \
+	else $(MAKE) dkms-install; fi
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/pgwalkctl' '$(DESTDIR)$(MANDIR)/pgwalkctl.1' \
+		'$(DESTDIR)$(BASH_COMPLETIONS)/pgwalkctl' '$(DESTDIR)$(ZSH_COMPLETIONS)/_pgwalkctl' \
+		'$(DESTDIR)$(FISH_COMPLETIONS)/pgwalkctl.fish'
+	@if [ -z '$(DESTDIR)' ] && [ -z '$(NO_DKMS)' ] && [ -d /usr/src/pgwalk-$(MODULE_VERSION) ]; then \
+		$(MAKE) dkms-remove; fi
+
+# The module's sources to /usr/src/pgwalk-VERSION, then dkms add, build and
+# install for the running kernel; DKMS rebuilds it for each new kernel.
+dkms-install:
+	@command -v dkms > /dev/null || { echo "dkms-install: no dkms; run 'sudo make deps'" >&2; exit 1; }
+	@[ '$(MODULE_VERSION)' = "$$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' kmod/dkms.conf)" ] || \
+		{ echo "dkms-install: kmod/dkms.conf's PACKAGE_VERSION is not pgwalk.h's $(MODULE_VERSION)" >&2; exit 1; }
+	-dkms remove -m pgwalk -v $(MODULE_VERSION) --all > /dev/null 2>&1
+	rm -rf /usr/src/pgwalk-$(MODULE_VERSION)
+	install -d /usr/src/pgwalk-$(MODULE_VERSION)
+	install -m 644 $(DKMS_SOURCES) /usr/src/pgwalk-$(MODULE_VERSION)/
+	dkms add -m pgwalk -v $(MODULE_VERSION)
+	dkms install -m pgwalk -v $(MODULE_VERSION)
+
+dkms-remove:
+	-dkms remove -m pgwalk -v $(MODULE_VERSION) --all
+	rm -rf /usr/src/pgwalk-$(MODULE_VERSION)
+
+# On the host: install into a DESTDIR and check each file, DKMS builds for
+# the host's kernel in a private tree; in a booted guest: the DKMS-built
+# module loaded with 'pgwalkctl load', lockdown raised at run time, then a
+# boot with lockdown=integrity (Tests/install/README).
+check-install: client
+	Tests/install/run.sh
+
+check-debian13:
+	scripts/check-debian13
 
 load: kmod
 	scripts/load-module $$(scripts/build-kmod '$(KVER)')

@@ -22,10 +22,17 @@ enum ExitStatus: Int32 {
     case badStream = 6
     /// Any other failure (I/O, a kernel thread, a rejected range).
     case failure = 7
+    /// The kernel is locked down (Secure Boot): debugfs refuses the walk
+    /// file, or an unsigned module did not load.
+    case lockedDown = 8
+    /// The loaded module or a saved stream is of another format version
+    /// than this pgwalkctl reads: too new or too old.
+    case versionMismatch = 9
 
     static let summary = "0 all pages match, 1 persistent mismatches, 2 usage error, "
         + "3 module not loaded, 4 permission denied, 5 no such process, "
-        + "6 corrupt or truncated stream, 7 other failure."
+        + "6 corrupt or truncated stream, 7 other failure, 8 kernel locked down (Secure Boot), "
+        + "9 module or stream too new or too old for this pgwalkctl."
 
     init(for error: Error) {
         switch error {
@@ -38,6 +45,8 @@ enum ExitStatus: Int32 {
             case .notLoaded: self = .moduleNotLoaded
             case .permissionDenied: self = .permissionDenied
             case .noSuchProcess: self = .noSuchProcess
+            case .lockedDown: self = .lockedDown
+            case .versionMismatch: self = .versionMismatch
             case .invalidRequest, .tokenUnsupported, .kernelThread, .io: self = .failure
             }
         default:
@@ -67,8 +76,11 @@ extension ExitStatus {
     /// Library errors that map to a documented code.
     static func classify(_ error: Error) -> ExitStatus? {
         switch error {
-        case is StreamDecodingError:
+        case let stream as StreamDecodingError:
+            if case .unsupportedVersion = stream.reason { return .versionMismatch }
             return .badStream
+        case let load as LoadError:
+            return load.needsRoot ? .permissionDenied : .failure
         case let verify as VerifyError:
             if case let .walkEnded(status, _) = verify, status == LinuxErrno.noSuchProcess { return .noSuchProcess }
             return .failure

@@ -18,6 +18,12 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
         /// The loaded module is older than this client and does not know a
         /// request token the client used (``ModuleError/token``).
         case tokenUnsupported
+        /// The kernel is locked down (``ModuleError/lockdown``): debugfs
+        /// refuses the walk file, or the kernel refused an unsigned module.
+        case lockedDown
+        /// The loaded module writes a stream format this client does not
+        /// read (``ModuleError/versions``).
+        case versionMismatch
         /// Anything else.
         case io
     }
@@ -28,13 +34,20 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
     public var pid: Int32?
     /// For ``Kind/tokenUnsupported``: the token.
     public var token: String?
+    /// For ``Kind/lockedDown``: the kernel's level.
+    public var lockdown: KernelLockdown?
+    /// For ``Kind/versionMismatch``: the two sides.
+    public var versions: VersionCheck?
 
-    public init(kind: Kind, errno: Errno?, operation: String, pid: Int32? = nil, token: String? = nil) {
+    public init(kind: Kind, errno: Errno?, operation: String, pid: Int32? = nil, token: String? = nil,
+                lockdown: KernelLockdown? = nil, versions: VersionCheck? = nil) {
         self.kind = kind
         self.errno = errno
         self.operation = operation
         self.pid = pid
         self.token = token
+        self.lockdown = lockdown
+        self.versions = versions
     }
 
     /// Why the module refused `request` with `errno`: when the request has a
@@ -53,8 +66,17 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
     }
 
     /// Classifies an errno from opening the walk file or writing a request,
-    /// per the errno table of docs/FORMAT.md section 2.1.
-    public static func from(_ errno: Errno, operation: String, pid: Int32?) -> ModuleError {
+    /// per the errno table of docs/FORMAT.md section 2.1. EPERM from the
+    /// open while the kernel is locked down is lockdown's, not ptrace's: the
+    /// module's own checks come after the open.
+    public static func from(_ errno: Errno, operation: String, pid: Int32?,
+                            lockdown: @autoclosure () -> KernelLockdown = .current) -> ModuleError {
+        if errno == .notPermitted, operation == "open" {
+            let level = lockdown()
+            if level.isActive {
+                return ModuleError(kind: .lockedDown, errno: errno, operation: operation, pid: pid, lockdown: level)
+            }
+        }
         let kind: Kind
         switch errno {
         case .noSuchFileOrDirectory, .operationNotSupportedByDevice:
@@ -79,8 +101,9 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
         switch kind {
         case .notLoaded:
             return "pgwalk module not loaded: \(ModulePaths.default.walk) is missing\(cause). "
-                + "Load it with 'sudo make load' (it also mounts debugfs), "
-                + "or run 'make demo' on a machine that cannot load modules."
+                + "Load it with 'sudo pgwalkctl load' (modprobe pgwalk, after 'sudo make install'; "
+                + "it also mounts debugfs), or from a source tree 'sudo make load'; "
+                + "run 'make demo' on a machine that cannot load modules."
         case .permissionDenied:
             return "permission denied reading \(target)\(cause): "
                 + "it needs ptrace read access to the target, as /proc/PID/pagemap does; "
@@ -97,6 +120,11 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
             return "the loaded pgwalk module does not accept the request token '\(token)'\(cause): "
                 + "it is older than this pgwalkctl. Load the module built with it ('sudo make load')"
                 + (token == "seq" ? ", or pass --no-seq." : ".")
+        case .lockedDown:
+            return "the kernel is locked down (lockdown=\((lockdown ?? .unknown).name))\(cause): "
+                + "the \(operation) was refused. " + KernelLockdown.advice
+        case .versionMismatch:
+            return versions?.problem ?? "the module's versions do not match this pgwalkctl's\(cause)."
         case .io:
             return "\(operation) failed for \(target)\(cause)."
         }

@@ -20,6 +20,9 @@ public struct SystemReport: Sendable {
     public var pagemapScanCategories: String
     public var pfnsVisible: Bool
     public var kpageflagsReadable: Bool
+    /// The kernel's lockdown level: at integrity and above the walk file
+    /// cannot be opened.
+    public var lockdown: KernelLockdown = .unknown
 
     /// `uname -r`.
     public static var kernelRelease: String {
@@ -72,7 +75,7 @@ public struct SystemReport: Sendable {
         let kpf = (try? KernelPageFlagsReader()) != nil
         return SystemReport(kernelRelease: release, pageSize: Int(sysconf(Int32(_SC_PAGESIZE))), module: module,
                             moduleProblem: problem, pagemapScan: scan, pagemapScanCategories: categories,
-                            pfnsVisible: pfns, kpageflagsReadable: kpf)
+                            pfnsVisible: pfns, kpageflagsReadable: kpf, lockdown: .current)
     }
 
     public var text: String {
@@ -80,6 +83,7 @@ public struct SystemReport: Sendable {
         if let module {
             lines.append("module: pgwalk \(module["module_version"] ?? "?"), format \(module["format_version"] ?? "?")"
                 + ", built for \(module["kernel_version"] ?? "?")")
+            lines.append("versions: " + VersionCheck(info: module).summary)
             lines.append("paging: \(module["paging_levels"] ?? "?")-level")
             let levels = ["pgd", "p4d", "pud", "pmd", "pte"]
             let ptrs = levels.map { "\($0) \(module["ptrs_per_" + $0] ?? "?")" }.joined(separator: ", ")
@@ -97,6 +101,15 @@ public struct SystemReport: Sendable {
         } else {
             lines.append("module: not loaded (\(moduleProblem ?? "unknown"))")
         }
+        switch lockdown {
+        case .none:
+            lines.append("lockdown: none")
+        case .unknown:
+            lines.append("lockdown: unknown (\(KernelLockdown.defaultPath) is not readable)")
+        case .integrity, .confidentiality:
+            lines.append("lockdown: \(lockdown.name): debugfs refuses the walk file and unsigned modules "
+                + "do not load; walk, translate and verify --source module cannot run (kmod/README.md, \"Lockdown\")")
+        }
         lines.append("pagemap: PAGEMAP_SCAN \(pagemapScan ? "yes (\(pagemapScanCategories))" : "no (\(pagemapScanCategories))")"
             + ", PFNs \(pfnsVisible ? "visible" : "hidden (needs CAP_SYS_ADMIN)")"
             + ", /proc/kpageflags \(kpageflagsReadable ? "readable" : "not readable")")
@@ -112,6 +125,11 @@ public struct SystemReport: Sendable {
         } else {
             parts.append("\"module\":null")
             parts.append("\"module_problem\":\(JSON.string(moduleProblem ?? ""))")
+        }
+        parts.append("\"lockdown\":\(JSON.string(lockdown.name))")
+        if let module {
+            let check = VersionCheck(info: module)
+            parts.append("\"versions_agree\":\(check.verdict == .agree)")
         }
         parts.append("\"pagemap\":{\"scan\":\(pagemapScan),\"scan_categories\":\(JSON.string(pagemapScanCategories))"
             + ",\"pfns_visible\":\(pfnsVisible),\"kpageflags\":\(kpageflagsReadable)}")

@@ -15,6 +15,12 @@ public final class WalkSession {
     /// say what went wrong and what to do.
     public init(request: WalkRequest, paths: ModulePaths = .default) throws {
         self.request = request
+        // A module that writes another format would fail deep in the
+        // decoder; say so first. Without an info file the open below says
+        // what is missing.
+        if let info = try? ModuleInfo.read(paths: paths) {
+            try VersionCheck(info: info).require()
+        }
         let fd: FileDescriptor
         do {
             fd = try FileDescriptor.open(FilePath(paths.walk), .readWrite, options: [.closeOnExec])

@@ -104,7 +104,13 @@ public struct StreamDecodingError: Error, Hashable, Sendable, CustomStringConver
         case let .badMagic(bytes):
             return "bad magic \(bytes.map { String($0, radix: 16) }.joined(separator: " ")); this is not a pgwalk stream"
         case let .unsupportedVersion(version):
-            return "format version \(version) is not supported (this decoder reads version \(StreamHeader.supportedVersion)); update pgwalk"
+            let reads = StreamHeader.supportedVersion
+            let age = version > reads ? "newer" : "older"
+            let what = version > reads
+                ? "it was written by a newer pgwalk module; read it with that release's pgwalkctl"
+                : "it was written by an older pgwalk module; read it with that release's pgwalkctl, or record it anew"
+            return "the stream is too \(version > reads ? "new" : "old"): format version \(version) is \(age) than "
+                + "the format \(reads) that pgwalkctl \(PgwalkKitVersion.string) reads; \(what)"
         case let .badHeaderLength(length):
             return "header_len \(length) must be a multiple of 8 and at least \(StreamHeader.minimumLength)"
         case let .badGeometry(text):
