@@ -4,6 +4,7 @@
 # Fuzz/corpus/streams plus what it found before (build/fuzz/NAME/corpus).
 #   Fuzz/run.sh runs N      N executions each (make fuzz-decoders: 10^6)
 #   Fuzz/run.sh seconds S   S seconds each (make check-fuzz)
+# FUZZ_CONFIG=debug runs the unoptimised build (make check-fuzz's).
 # Fails when a fuzzer reports a crash, a timeout (-timeout), an allocation
 # beyond -rss_limit_mb/-malloc_limit_mb, or a leak; the input that did it is
 # kept as build/fuzz/NAME/crash-*. Prints one line of figures per fuzzer.
@@ -18,7 +19,7 @@ seconds) limit=(-max_total_time="$amount") ;;
 *) echo "usage: Fuzz/run.sh runs N | seconds S" >&2; exit 2 ;;
 esac
 
-bin=Fuzz/.build/release
+bin=Fuzz/.build/${FUZZ_CONFIG:-release}
 declare -A fuzzers=([fuzz-stream]=$bin/fuzz-stream [fuzz-verify]=$bin/fuzz-verify [pgw-stream-c]=build/fuzz/bin/pgw-stream-c)
 status=0
 for name in fuzz-stream fuzz-verify pgw-stream-c; do
