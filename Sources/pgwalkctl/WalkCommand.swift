@@ -73,71 +73,18 @@ struct WalkCommand: ParsableCommand {
         case .csv: renderer = WalkCSVRenderer(output: out)
         case .none: renderer = NullWalkRenderer()
         }
-        let end: EndRecord?
+        let pages = range.pageRange()
+        let origin: WalkReading.Origin
         if let input {
-            end = try renderStream(from: FilePath(input), renderer: renderer)
+            origin = .snapshot(path: input)
         } else if source == .pagemap {
-            try renderPagemap(renderer: renderer)
-            end = nil
+            origin = .pagemap(pid: pid!, start: pages.start, end: pages.end)
         } else {
-            end = try renderKernel(renderer: renderer)
+            origin = .kernel(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq, saveTo: output)
         }
+        let end = try WalkReading.read(origin, into: renderer)
         out.flush()
         statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,
                                         counts: end.map(RunStatistics.streamCounts) ?? []))
-    }
-
-    /// The module's stream, consumed as it arrives (bounded memory).
-    private func renderKernel(renderer: WalkRenderer) throws -> EndRecord {
-        let pages = range.pageRange()
-        let session = try WalkSession(request: WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq))
-        defer { try? session.close() }
-        if let output {
-            let copy = try FileAccess.openForWriting(output)
-            defer { try? copy.close() }
-            let source = RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy)
-            return try render(StreamDecoder(source: source), renderer: renderer, kind: .kernel)
-        } else {
-            return try render(StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor)),
-                       renderer: renderer, kind: .kernel)
-        }
-    }
-
-    private func renderStream(from path: FilePath, renderer: WalkRenderer) throws -> EndRecord {
-        let fd = try FileAccess.openForReading(path.string)
-        defer { try? fd.close() }
-        return try render(StreamDecoder(source: FileDescriptorByteSource(fd)), renderer: renderer, kind: .snapshot)
-    }
-
-    private func render<S: ByteSource>(_ decoder: StreamDecoder<S>, renderer: WalkRenderer,
-                                       kind: WalkDescription.SourceKind) throws -> EndRecord {
-        var driver = StreamCallbackDriver(decoder: decoder)
-        let header = driver.header
-        renderer.begin(WalkDescription(header: header, source: kind))
-        var builder = MappingRowBuilder(pfnVisible: header.flags.contains(.pfnVisible),
-                                        pageShift: header.geometry.pageShift,
-                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
-        let end = try driver.run(ops: &builder)
-        builder.finish()
-        renderer.end(status: end.status)
-        return end
-    }
-
-    /// Page tables rebuilt from pagemap, walked by the same walker model.
-    private func renderPagemap(renderer: WalkRenderer) throws {
-        let geometry = PagingGeometry.ofRunningKernel()
-        let pages = range.pageRange()
-        let start = pages.start ?? 0
-        let end = pages.end ?? geometry.userAddressLimit
-        let tables = try PagemapPageTables.build(pid: pid!, start: start, end: end, geometry: geometry)
-        let pfnVisible = SystemReport.pagemapShowsPFNs
-        renderer.begin(WalkDescription(pid: pid!, source: .pagemap, geometry: geometry,
-                                       kernelRelease: SystemReport.kernelRelease, pfnVisible: pfnVisible,
-                                       start: start, end: end))
-        var builder = MappingRowBuilder(pfnVisible: pfnVisible, pageShift: geometry.pageShift,
-                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
-        _ = PageWalker(source: tables).walkPageRange(start: start, end: end, ops: &builder)
-        builder.finish()
-        renderer.end(status: 0)
     }
 }
