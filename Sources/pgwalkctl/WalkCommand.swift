@@ -66,7 +66,7 @@ struct WalkCommand: ParsableCommand {
     func run() throws {
         let stopwatch = Stopwatch()
         let out = TextOutput()
-        let renderer: WalkRenderer
+        var renderer: WalkRenderer
         switch format {
         case .table: renderer = WalkTableRenderer(output: out)
         case .json: renderer = WalkJSONRenderer(output: out)
@@ -74,6 +74,11 @@ struct WalkCommand: ParsableCommand {
         case .none: renderer = NullWalkRenderer()
         }
         let pages = range.pageRange()
+        if let progress = Progress.line(label: "walk", end: pages.end ?? PagingGeometry.ofRunningKernel().userAddressLimit,
+                                        machineReadable: format == .json || format == .csv) {
+            out.beforeWrite = { progress.clear() }
+            renderer = ProgressWalkRenderer(renderer, progress: progress)
+        }
         let origin: WalkReading.Origin
         if let input {
             origin = .snapshot(path: input)

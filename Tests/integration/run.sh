@@ -114,6 +114,10 @@ fi
 
 stop_target
 
+# pgwalkctl diff, map and the progress line.
+. Tests/integration/diff-tests.sh
+. Tests/integration/map-tests.sh
+
 # The pagemap reader's own tests on this kernel: on 6.1, which has no
 # PAGEMAP_SCAN, the plain-read path only; from 6.7 on (6.12, 7.3) the ioctl
 # too, against this kernel's semantics (the host's run covers its own).
