@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Turns the guest's raw measurements (build/bench/raw.txt, from
-bench/run.sh) into build/bench/results.json and docs/BENCH.md (from the
-template bench/BENCH.md.in, whose @RESULTS@ it replaces).
+bench/run.sh) into build/bench/results.json and bench/results/RELEASE.json,
+the kernel's committed results, then renders docs/BENCH.md from every
+kernel's results file (the template bench/BENCH.md.in, whose @RESULTS@ it
+replaces): one section per kernel, so a run on one kernel keeps the others.
 
     python3 bench/render.py [RAW] [RESULTS_JSON] [BENCH_MD]
+    python3 bench/render.py --render-only      # docs/BENCH.md from bench/results/
 """
 import datetime
 import json
@@ -252,8 +255,20 @@ def mapping_table(results):
     return "\n".join(out)
 
 
-def main():
-    guest, sessmem, workloads = parse(raw_path)
+def kernel_key(release):
+    """Sort releases by their version numbers: 6.1 < 6.12 < 7.3."""
+    nums = []
+    for part in release.replace("-", ".").replace("+", ".").split("."):
+        if not part.isdigit():
+            break
+        nums.append(int(part))
+    return nums, release
+
+
+def record(raw, json_path, results_dir):
+    """One run's raw measurements into results.json and the kernel's own
+    results file (committed: BENCH.md is rendered from every kernel's)."""
+    guest, sessmem, workloads = parse(raw)
     results = summarize(guest, sessmem, workloads)
     rows = targets(results, guest, sessmem)
     host_cpu = ""
@@ -268,28 +283,46 @@ def main():
     commit = str(guest.get("commit", "unknown"))
     doc = {
         # When the guest wrote the measurements, not when they were rendered.
-        "date": datetime.datetime.fromtimestamp(os.path.getmtime(raw_path), datetime.timezone.utc)
+        "date": datetime.datetime.fromtimestamp(os.path.getmtime(raw), datetime.timezone.utc)
         .strftime("%Y-%m-%d %H:%M UTC"),
         "commit": commit,
-        "host": {"cpu": host_cpu, "cpus": os.cpu_count(), "kernel": platform.release()},
+        "host": {"cpu": host_cpu, "cpus": os.cpu_count(), "kernel": platform.release(),
+                 "loadavg": open("/proc/loadavg").read().split()[:3]},
         "guest": guest,
         "session_memory": sessmem,
         "workloads": results,
         "targets": rows,
     }
+    kernel = str(guest.get("kernel", "unknown"))
     os.makedirs(os.path.dirname(json_path), exist_ok=True)
-    with open(json_path, "w") as f:
-        json.dump(doc, f, indent=1, sort_keys=True)
+    os.makedirs(results_dir, exist_ok=True)
+    for path in (json_path, os.path.join(results_dir, kernel + ".json")):
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=1, sort_keys=True)
+            f.write("\n")
+    print("wrote %s and %s" % (json_path, os.path.join(results_dir, kernel + ".json")))
 
+
+def kernel_section(doc):
+    """The tables of one kernel's run."""
+    results, rows, guest, sessmem = doc["workloads"], doc["targets"], doc["guest"], doc["session_memory"]
+    host = doc["host"]
+    commit = doc["commit"]
     runs = sorted({r["runs"] for r in results.values()})
     text = []
-    text.append("Measured %s at commit %s, by `make bench`." % (
-        doc["date"], commit[:-1] + " plus uncommitted changes" if commit.endswith("+") else commit))
+    text.append("### Linux %s" % guest.get("kernel", "?"))
     text.append("")
-    text.append("- host: %s, %d CPUs, Linux %s; other work ran on it at the same time." % (host_cpu, os.cpu_count(), platform.release()))
+    text.append("Measured %s at commit %s, by `make bench KVER=%s`." % (
+        doc["date"], commit[:-1] + " plus uncommitted changes" if commit.endswith("+") else commit,
+        guest.get("kernel", "?")))
+    text.append("")
+    load = host.get("loadavg")
+    text.append("- host: %s, %d CPUs, Linux %s; other work ran on it at the same time%s." % (
+        host.get("cpu", ""), host.get("cpus", 0), host.get("kernel", "?"),
+        " (load average %s when the run ended)" % " ".join(load) if load else ""))
     aslr = guest.get("aslr")
     aslr_text = {None: "not recorded", "0": "0 (off: see \"The emulator's first run\")",
-                 "2": "2 (on, as Debian ships it)"}.get(aslr, aslr)
+                 "2": "2 (on, as Debian ships it)"}.get(str(aslr) if aslr is not None else None, aslr)
     text.append("- guest: QEMU TCG (software emulation, no KVM), %s CPUs, %d MiB, kernel %s, THP `%s`, session buffer %s bytes, `randomize_va_space` %s." % (
         guest.get("cpus", "?"), int(guest.get("mem_kib", 0)) // 1024, guest.get("kernel", "?"), guest.get("thp", "?"),
         guest.get("buffer_size", "?"), aslr_text))
@@ -322,10 +355,56 @@ def main():
     text.append("Targets, judged in each scope where it applies (ratios of the medians above):")
     text.append("")
     text.append(targets_table(rows))
+    return text
+
+
+def side_by_side(docs):
+    """The work alone, walk and verify over pagemap, one column pair per kernel."""
+    kernels = [d["guest"].get("kernel", "?") for d in docs]
+    head = "| workload | " + " | ".join("%s (b)/(a) | %s (c)/(a)" % (k, k) for k in kernels) + " |"
+    out = [head, "|---|" + "--:|--:|" * len(docs)]
+    names = []
+    for d in docs:
+        for w in ordered(d["workloads"]):
+            if w not in names:
+                names.append(w)
+    names.sort(key=lambda w: ORDER.index(w) if w in ORDER else 99)
+    for w in names:
+        cells = []
+        for d in docs:
+            q = d["workloads"].get(w, {}).get("inner_ratio_to_pagemap", {})
+            cells.append("%.2f" % q["walk"] if "walk" in q else "")
+            cells.append("%.2f" % q["verify"] if "verify" in q else "")
+        out.append("| %s | %s |" % (w, " | ".join(cells)))
+    return "\n".join(out)
+
+
+def render(results_dir, md_path):
+    paths = [os.path.join(results_dir, n) for n in os.listdir(results_dir) if n.endswith(".json")] \
+        if os.path.isdir(results_dir) else []
+    docs = sorted((json.load(open(p)) for p in paths), key=lambda d: kernel_key(str(d["guest"].get("kernel", ""))))
+    if not docs:
+        sys.exit("render.py: no results in %s: run make bench first" % results_dir)
+    text = []
+    text.append("One section per kernel of the matrix, each from its own `make bench KVER=...` "
+                "(`bench/results/RELEASE.json`, committed). The work alone, (b) walk and (c) verify "
+                "over (a) pagemap, medians:")
+    text.append("")
+    text.append(side_by_side(docs))
+    for d in docs:
+        text.append("")
+        text.extend(kernel_section(d))
     template = open(os.path.join(root, "bench/BENCH.md.in")).read()
     with open(md_path, "w") as f:
         f.write(template.replace("@RESULTS@", "\n".join(text)))
-    print("wrote %s and %s" % (json_path, md_path))
+    print("wrote %s (%s)" % (md_path, ", ".join(str(d["guest"].get("kernel")) for d in docs)))
+
+
+def main():
+    results_dir = os.path.join(root, "bench/results")
+    if raw_path != "--render-only":
+        record(raw_path, json_path, results_dir)
+    render(results_dir, md_path)
 
 
 main()

@@ -126,6 +126,11 @@ static bool pgwalk_pmd_table(pmd_t val)
  * *@val re-read under it, or NULL (not held) when *@val is no longer a
  * table or the PTE lock is the PMD lock itself (kernels without split page
  * table locks: the walker would deadlock on it; there the window stays).
+ * The walker then takes the PTE lock inside the PMD lock, the order
+ * khugepaged's collapse and retract take them in; on x86 the two are of
+ * different lockdep classes (PTE tables' locks are set up in
+ * arch/x86/mm/pgtable.c, PMD tables' in mm/memory.c), and the kernel
+ * tests pass on the lockdep kernel of make check-debug without a report.
  */
 static spinlock_t *pgwalk_pin_table(struct mm_walk *walk, pmd_t *pmd,
 				    pmd_t *val)

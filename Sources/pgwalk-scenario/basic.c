@@ -768,11 +768,7 @@ void sc_uffd_wp(void)
 		fact("shmem_wp unsupported");
 		return;
 	}
-	mfd = memfd_create("pgwalk-scenario-uffd", MFD_CLOEXEC);
-	if (mfd < 0)
-		die("memfd_create");
-	if (ftruncate(mfd, 8 * PAGE))
-		die("ftruncate memfd");
+	mfd = memfd_sized("pgwalk-scenario-uffd", 8 * PAGE);
 	s = arena_map(8 * PAGE, PAGE, RW, MAP_SHARED, mfd, 0);
 	close(mfd);
 	fill(s, 8 * PAGE, 11);

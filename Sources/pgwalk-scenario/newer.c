@@ -214,11 +214,7 @@ void sc_shmem_thp(void)
 		skip("no shmem THP: " THP_DIR "/shmem_enabled is missing (kernel without CONFIG_TRANSPARENT_HUGEPAGE)");
 	fact("shmem_enabled %s", mode);
 
-	fd = memfd_create("pgwalk-scenario-shmem-thp", MFD_CLOEXEC);
-	if (fd < 0)
-		die("memfd_create");
-	if (ftruncate(fd, HPAGE))
-		die("ftruncate memfd");
+	fd = memfd_sized("pgwalk-scenario-shmem-thp", HPAGE);
 	p = shmem_pmd(fd, why[0], sizeof(why[0]));
 	close(fd);
 	if (p) {
@@ -320,11 +316,7 @@ void sc_guard_region(void)
 	fact("pagemap_guard_bit %s", yesno(bit));
 
 	/* file-backed (shmem) guard regions came later (6.15) than anonymous ones */
-	mfd = memfd_create("pgwalk-scenario-guard", MFD_CLOEXEC);
-	if (mfd < 0)
-		die("memfd_create");
-	if (ftruncate(mfd, 8 * PAGE))
-		die("ftruncate memfd");
+	mfd = memfd_sized("pgwalk-scenario-guard", 8 * PAGE);
 	s = arena_map(8 * PAGE, PAGE, RW, MAP_SHARED, mfd, 0);
 	close(mfd);
 	fill(s, 8 * PAGE, 19);

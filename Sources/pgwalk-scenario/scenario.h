@@ -36,6 +36,7 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *arena_map(size_t len, size_t align, int prot, int flags, int fd, off_t off);
 void *arena_reserve(size_t len, size_t align); /* PROT_NONE gap, then a place */
 void *anon_pages(size_t npages);                /* private anon, MADV_NOHUGEPAGE */
+int memfd_sized(const char *name, size_t len);  /* a memfd of len bytes (CLOEXEC) */
 void expect_present(const char *what, const uint8_t *p, long first, long last, int present);
 void fill(void *p, size_t len, unsigned seed);  /* nonzero distinct pattern */
 void touch_read(const void *p, size_t len);

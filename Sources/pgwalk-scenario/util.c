@@ -52,6 +52,17 @@ void *arena_map(size_t len, size_t align, int prot, int flags, int fd, off_t off
 	return p;
 }
 
+int memfd_sized(const char *name, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	if (fd < 0)
+		die("memfd_create %s", name);
+	if (ftruncate(fd, (off_t)len))
+		die("ftruncate memfd %s to %zu bytes", name, len);
+	return fd;
+}
+
 void fill(void *p, size_t len, unsigned seed)
 {
 	uint8_t *b = p;

@@ -53,26 +53,15 @@ struct ConformCommand: ParsableCommand {
 
     func run() throws {
         let semantics = walker.flatMap { WalkerSemantics(kernelVersion: $0) }
-        let report: ConformanceReport
+        let origin: CommandStream.Origin
         if let input {
-            let fd = try FileAccess.openForReading(input)
-            defer { try? fd.close() }
-            report = try ConformanceReplay.run(source: FileDescriptorByteSource(fd), semantics: semantics)
+            origin = .file(input)
         } else {
             let pages = range.pageRange()
-            let request = WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: true, seq: stream.seq)
-            let session = try WalkSession(request: request)
-            defer { try? session.close() }
-            if let output {
-                let copy = try FileAccess.openForWriting(output)
-                defer { try? copy.close() }
-                report = try ConformanceReplay.run(
-                    source: RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy),
-                    semantics: semantics)
-            } else {
-                report = try ConformanceReplay.run(source: FileDescriptorByteSource(session.fileDescriptor),
-                                                   semantics: semantics)
-            }
+            origin = .module(WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: true, seq: stream.seq))
+        }
+        let report = try CommandStream.read(origin, savingTo: output) { source in
+            try ConformanceReplay.run(source: source, semantics: semantics)
         }
         FileStream.standardOutput.write(report.description + "\n")
         if !report.passed {

@@ -12,7 +12,8 @@ struct PgwalkCtl: ParsableCommand {
             kernel's own walk_page_range(). Exit codes: \(ExitStatus.summary)
             """,
         version: PgwalkKitVersion.string,
-        subcommands: [WalkCommand.self, VerifyCommand.self, DiffCommand.self, MapCommand.self, InfoCommand.self, ConformCommand.self, SelftestCommand.self]
+        subcommands: [WalkCommand.self, TranslateCommand.self, VerifyCommand.self, DiffCommand.self, MapCommand.self,
+                      InfoCommand.self, ConformCommand.self, SelftestCommand.self]
     )
 
     /// Runs the command line and exits with a documented code. Usage errors

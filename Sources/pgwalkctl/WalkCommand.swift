@@ -46,6 +46,12 @@ struct WalkCommand: ParsableCommand {
     @Flag(name: .long, help: "Ask the module for its callback trace too (saved with --output).")
     var trace = false
 
+    @Flag(name: .long, help: "Show the page tables as a tree: each table the walker entered, indented by level.")
+    var tree = false
+
+    @Option(name: .long, help: "With --tree: show the contents of this many levels of tables (1 = the pgd).")
+    var depth: Int?
+
     @OptionGroup var stream: StreamOptions
 
     @OptionGroup var statistics: StatsOptions
@@ -58,6 +64,12 @@ struct WalkCommand: ParsableCommand {
         if input != nil && (source == .pagemap || output != nil) {
             throw ValidationError("--input reads a saved stream: it goes with neither --source pagemap nor --output.")
         }
+        if tree && (source == .pagemap || format == .csv) {
+            throw ValidationError("--tree shows the module's walk as table or json: not with --source pagemap or --format csv.")
+        }
+        if let depth, !tree || depth < 1 {
+            throw ValidationError("--depth goes with --tree and is at least 1.")
+        }
         if source == .pagemap && (output != nil || trace) {
             throw ValidationError("--output and --trace need --source kernel.")
         }
@@ -66,6 +78,12 @@ struct WalkCommand: ParsableCommand {
     func run() throws {
         let stopwatch = Stopwatch()
         let out = TextOutput()
+        if tree {
+            let end = try renderTree(out: out)
+            statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,
+                                            counts: RunStatistics.streamCounts(end)))
+            return
+        }
         var renderer: WalkRenderer
         switch format {
         case .table: renderer = WalkTableRenderer(output: out)
@@ -91,5 +109,29 @@ struct WalkCommand: ParsableCommand {
         out.flush()
         statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,
                                         counts: end.map(RunStatistics.streamCounts) ?? []))
+    }
+
+    /// The tables as a tree. It is printed after the walk: a table's counts
+    /// are known only once the walker has left it.
+    private func renderTree(out: TextOutput) throws -> EndRecord {
+        try CommandStream.read(streamOrigin, savingTo: output) { source in
+            var driver = StreamCallbackDriver(decoder: try StreamDecoder(source: source))
+            let header = driver.header
+            var builder = PageTableTreeBuilder(geometry: header.geometry, pfnVisible: header.flags.contains(.pfnVisible))
+            let end = try driver.run(ops: &builder)
+            let description = WalkDescription(header: header, source: input == nil ? .kernel : .snapshot)
+            if format == .json {
+                PageTableTreeRenderer.json(builder.finish(), description: description, depth: depth, status: end.status, to: out)
+            } else if format == .table {
+                PageTableTreeRenderer.text(builder.finish(), description: description, depth: depth, to: out)
+            }
+            return end
+        }
+    }
+
+    private var streamOrigin: CommandStream.Origin {
+        if let input { return .file(input) }
+        let pages = range.pageRange()
+        return .module(WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq))
     }
 }

@@ -6,12 +6,22 @@ import SystemPackage
 /// saved stream (`--input`), or page tables rebuilt from pagemap.
 enum WalkReading {
     enum Origin {
-        /// Ask the module; `saveTo` keeps a copy of the raw stream.
-        case kernel(pid: Int32, start: UInt64?, end: UInt64?, trace: Bool = false, seq: Bool = true, saveTo: String? = nil)
-        /// A stream saved with `walk --output`.
-        case snapshot(path: String)
+        /// The module's walk or a saved stream (`--input`); `saveTo` keeps
+        /// a copy of the raw stream as it is read.
+        case stream(CommandStream.Origin, saveTo: String? = nil)
         /// /proc/PID/maps and /proc/PID/pagemap, walked by the walker model.
         case pagemap(pid: Int32, start: UInt64?, end: UInt64?)
+
+        /// The module's walk of `pid` over [start, end).
+        static func kernel(pid: Int32, start: UInt64?, end: UInt64?, trace: Bool = false, seq: Bool = true,
+                           saveTo: String? = nil) -> Origin {
+            .stream(.module(WalkRequest(pid: pid, start: start, end: end, trace: trace, seq: seq)), saveTo: saveTo)
+        }
+
+        /// A stream saved with `walk --output`.
+        static func snapshot(path: String) -> Origin {
+            .stream(.file(path))
+        }
     }
 
     /// Renders the walk from `origin` into `renderer` and returns the END
@@ -19,21 +29,12 @@ enum WalkReading {
     @discardableResult
     static func read(_ origin: Origin, into renderer: WalkRenderer) throws -> EndRecord? {
         switch origin {
-        case let .kernel(pid, start, end, trace, seq, saveTo):
-            let session = try WalkSession(request: WalkRequest(pid: pid, start: start, end: end, trace: trace, seq: seq))
-            defer { try? session.close() }
-            if let saveTo {
-                let copy = try FileAccess.openForWriting(saveTo)
-                defer { try? copy.close() }
-                let source = RecordingByteSource(FileDescriptorByteSource(session.fileDescriptor), copyTo: copy)
-                return try render(StreamDecoder(source: source), into: renderer, kind: .kernel)
+        case let .stream(streamOrigin, saveTo):
+            let kind: WalkDescription.SourceKind
+            if case .file = streamOrigin { kind = .snapshot } else { kind = .kernel }
+            return try CommandStream.read(streamOrigin, savingTo: saveTo) { source in
+                try render(StreamDecoder(source: source), into: renderer, kind: kind)
             }
-            return try render(StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor)),
-                              into: renderer, kind: .kernel)
-        case let .snapshot(path):
-            let fd = try FileAccess.openForReading(path)
-            defer { try? fd.close() }
-            return try render(StreamDecoder(source: FileDescriptorByteSource(fd)), into: renderer, kind: .snapshot)
         case let .pagemap(pid, start, end):
             try renderPagemap(pid: pid, start: start, end: end, into: renderer)
             return nil

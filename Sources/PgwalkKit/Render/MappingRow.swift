@@ -34,6 +34,16 @@ public struct MappingRow: Hashable, Sendable {
     public var payloadStep: UInt64
     /// The VMA the pages belong to (nil outside VMAs).
     public var vmaStart: UInt64?
+    /// The raw value of the row's first entry, as the stream carries it
+    /// (0 for holes).
+    public var raw: UInt64 = 0
+    /// What each further entry of the row adds to ``raw`` (u64 arithmetic,
+    /// wrapping, as a PTE_SEQ's `raw_step`): entry `i` is exactly
+    /// `raw + i * rawStep`. 0 when the row has one entry.
+    public var rawStep: UInt64 = 0
+    /// How many entries (callbacks) the row covers: pages for PTE rows,
+    /// huge pages for PMD, PUD and hugetlb rows, table slots for holes.
+    public var entryCount: UInt64 = 1
 
     public var pageCount: UInt64 { (end - start) >> 12 }
 
@@ -52,6 +62,28 @@ public struct MappingRow: Hashable, Sendable {
         case .marker: return .marker(payload)
         case .none, .other: return .none
         }
+    }
+
+    /// The raw value of the row's entry `index` (0 ..< ``entryCount``).
+    public func raw(ofEntry index: UInt64) -> UInt64 { raw &+ index &* rawStep }
+
+    /// `row` joined to the end of this one, when the two are one run of
+    /// pages mapped alike: adjacent, at the same level in the same VMA, the
+    /// same kind, flags and swap type, payloads continuing one another, and
+    /// raw values that keep advancing by one step. Nil otherwise. The step
+    /// of a one-entry row is free: the next entry fixes it.
+    public func joined(with row: MappingRow, pageShift: Int) -> MappingRow? {
+        guard end == row.start, placement == row.placement, kind == row.kind, flags == row.flags,
+              swapType == row.swapType, vmaStart == row.vmaStart, payloadStep == row.payloadStep,
+              payload(at: row.start, pageShift: pageShift) == row.payload else { return nil }
+        let step = entryCount == 1 ? row.raw &- raw : rawStep
+        guard raw &+ entryCount &* step == row.raw,
+              row.entryCount == 1 || row.rawStep == step else { return nil }
+        var joined = self
+        joined.end = row.end
+        joined.rawStep = step
+        joined.entryCount += row.entryCount
+        return joined
     }
 
     /// The payload of the page at `address` (a PFN, swap offset or markers).

@@ -41,19 +41,25 @@ public struct MappingRowBuilder: PageWalkOps {
     }
 
     private mutating func add(start: UInt64, end: UInt64, placement: MappingRow.Placement,
-                              info: EntryInfo, firstPayload: UInt64, vmaStart: UInt64?) {
+                              info: EntryInfo, firstPayload: UInt64, vmaStart: UInt64?,
+                              raw: UInt64 = 0, rawStep: UInt64 = 0, entries: UInt64 = 1) {
+        add(row(start: start, end: end, placement: placement, info: info, firstPayload: firstPayload,
+                vmaStart: vmaStart, raw: raw, rawStep: rawStep, entries: entries))
+    }
+
+    private func row(start: UInt64, end: UInt64, placement: MappingRow.Placement, info: EntryInfo,
+                     firstPayload: UInt64, vmaStart: UInt64?, raw: UInt64, rawStep: UInt64,
+                     entries: UInt64) -> MappingRow {
         // Flags that only say what kind of entry this is are not row flags.
-        let row = MappingRow(start: start, end: end, placement: placement, kind: info.kind,
-                             flags: info.flags.subtracting(.leaf), swapType: info.swapType,
-                             payload: firstPayload, payloadStep: step(for: info.kind),
-                             vmaStart: vmaStart)
-        if var current = pending,
-           current.end == row.start, current.placement == row.placement, current.kind == row.kind,
-           current.flags == row.flags, current.swapType == row.swapType,
-           current.vmaStart == row.vmaStart, current.payloadStep == row.payloadStep,
-           current.payload(at: row.start, pageShift: pageShift) == row.payload {
-            current.end = row.end
-            pending = current
+        MappingRow(start: start, end: end, placement: placement, kind: info.kind,
+                   flags: info.flags.subtracting(.leaf), swapType: info.swapType,
+                   payload: firstPayload, payloadStep: step(for: info.kind),
+                   vmaStart: vmaStart, raw: raw, rawStep: entries > 1 ? rawStep : 0, entryCount: entries)
+    }
+
+    private mutating func add(_ row: MappingRow) {
+        if let current = pending, let joined = current.joined(with: row, pageShift: pageShift) {
+            pending = joined
             return
         }
         if let current = pending { emit(current) }
@@ -67,7 +73,8 @@ public struct MappingRowBuilder: PageWalkOps {
         let info = entry.info
         var first = info.payload
         if step(for: info.kind) == 1 { first &+= (addr &- entryStart) >> UInt64(pageShift) }
-        add(start: addr, end: next, placement: placement, info: info, firstPayload: first, vmaStart: vmaStart)
+        add(start: addr, end: next, placement: placement, info: info, firstPayload: first, vmaStart: vmaStart,
+            raw: entry.raw)
     }
 
     public mutating func pudEntry(_ entry: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 {
@@ -101,7 +108,7 @@ public struct MappingRowBuilder: PageWalkOps {
     /// build (none entries merge on their own), in one step.
     public mutating func pteNoneRun(addr: UInt64, count: Int, walk: inout WalkContext) -> Int32 {
         add(start: addr, end: addr &+ UInt64(count) << UInt64(pageShift), placement: .level(.pte), info: .none,
-            firstPayload: 0, vmaStart: walk.vma?.start)
+            firstPayload: 0, vmaStart: walk.vma?.start, entries: UInt64(count))
         return 0
     }
 
@@ -111,12 +118,22 @@ public struct MappingRowBuilder: PageWalkOps {
     /// row's PFN would have to advance).
     public mutating func pteSequence(_ sequence: PTESeqRecord, walk: inout WalkContext) -> Int32 {
         let info = sequence.first.info
+        let pageSize = walk.geometry.pageSize
         guard sequence.advancesPayloadOnly(by: step(for: info.kind)) else {
-            let pageSize = walk.geometry.pageSize
             return sequence.forEachEntry(pageSize: pageSize) { pteEntry($0, addr: $1, next: $1 &+ pageSize, walk: &walk) }
         }
-        add(start: sequence.addr, end: sequence.addr &+ UInt64(sequence.count) << UInt64(pageShift),
-            placement: .level(.pte), info: info, firstPayload: info.payload, vmaStart: walk.vma?.start)
+        let whole = row(start: sequence.addr, end: sequence.end(pageSize: pageSize), placement: .level(.pte),
+                        info: info, firstPayload: info.payload, vmaStart: walk.vma?.start,
+                        raw: sequence.first.raw, rawStep: sequence.rawStep, entries: UInt64(sequence.count))
+        // Entry by entry, the first element might join the pending row and
+        // the rest start another: then the rows are those of the replay.
+        if let current = pending, current.joined(with: whole, pageShift: pageShift) == nil,
+           current.joined(with: row(start: sequence.addr, end: sequence.addr &+ pageSize, placement: .level(.pte),
+                                    info: info, firstPayload: info.payload, vmaStart: walk.vma?.start,
+                                    raw: sequence.first.raw, rawStep: 0, entries: 1), pageShift: pageShift) != nil {
+            return sequence.forEachEntry(pageSize: pageSize) { pteEntry($0, addr: $1, next: $1 &+ pageSize, walk: &walk) }
+        }
+        add(whole)
         return 0
     }
 

@@ -35,7 +35,13 @@ public final class WalkJSONRenderer: WalkRenderer {
         guard openVMA else { return }
         if !firstRow { out.write(",") }
         firstRow = false
-        var text = "\n{\"start\":\"\(Hex.short(row.start))\",\"end\":\"\(Hex.short(row.end))\",\"pages\":\(row.pageCount)"
+        let text = "\n{" + Self.rowFields(row)
+        out.write(text + "}")
+    }
+
+    /// A row's members, without braces.
+    static func rowFields(_ row: MappingRow) -> String {
+        var text = "\"start\":\"\(Hex.short(row.start))\",\"end\":\"\(Hex.short(row.end))\",\"pages\":\(row.pageCount)"
         text += ",\"level\":\"\(row.placement)\",\"kind\":\"\(row.kind)\",\"flags\":\(JSON.array(row.flags.names))"
         switch row.payloadField {
         case .pfn(let pfn): text += ",\"pfn\":\(pfn)"
@@ -43,7 +49,7 @@ public final class WalkJSONRenderer: WalkRenderer {
         case .marker(let bits): text += ",\"marker\":\(bits)"
         case .none: break
         }
-        out.write(text + "}")
+        return text + ",\"entries\":\(row.entryCount),\"raw\":\"\(Hex.short(row.raw))\",\"raw_step\":\"\(Hex.short(row.rawStep))\""
     }
 
     public func end(status: Int32) {

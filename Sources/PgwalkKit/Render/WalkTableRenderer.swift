@@ -27,17 +27,22 @@ public final class WalkTableRenderer: WalkRenderer {
     }
 
     public func row(_ row: MappingRow) {
-        let size = ByteSize.short(row.end - row.start).leftPadded(to: 5)
-        var line = "  \(Hex.address(row.start))-\(Hex.address(row.end)) \(size) "
+        out.write("  \(Hex.address(row.start))-\(Hex.address(row.end)) " + Self.rowColumns(row) + "\n")
+    }
+
+    /// Size, level, kind, flags and payload of a row, in columns.
+    static func rowColumns(_ row: MappingRow) -> String {
+        var line = ByteSize.short(row.end - row.start).leftPadded(to: 5) + " "
         line += row.placement.description.padded(to: 12) + " " + row.kind.description.padded(to: 9)
-        line += Self.flagLetters(row.flags).padded(to: 28)
+        // A none entry maps nothing: no flags, not even "ro".
+        line += (row.kind == .none ? "" : Self.flagLetters(row.flags)).padded(to: 28)
         switch row.payloadField {
         case .pfn(let pfn): line += " pfn " + Hex.short(pfn)
         case .swap(let type, let offset): line += " swap \(type):" + Hex.short(offset)
         case .marker(let bits): line += " marker " + Hex.short(bits)
         case .none: break
         }
-        out.write(line + "\n")
+        return line.trimmingTrailingSpaces()
     }
 
     public func end(status: Int32) {

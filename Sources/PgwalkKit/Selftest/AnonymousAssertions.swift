@@ -119,11 +119,8 @@ enum AnonymousAssertions {
         var kpfChecked = false
         for i in e.layout.pages("mlock", with: ["locked"]) {
             try s.expectPresent(r, i, lacks: [.zeroPage])
-            if let flags = s.kpageflags(try s.pfn(r, i)) {
+            if try s.expectKpageflags(r, i, pfn: try s.pfn(r, i), expected: "MLOCKED", { $0.contains(.mlocked) }) {
                 kpfChecked = true
-                guard flags.contains(.mlocked) else {
-                    throw s.failure(r, i, expected: "kpageflags MLOCKED", shows: "kpageflags \(flags)")
-                }
             }
         }
         for i in e.layout.pages("mlock", with: ["untouched"]) { try s.expectEmpty(r, i) }

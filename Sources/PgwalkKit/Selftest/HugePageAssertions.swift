@@ -56,11 +56,8 @@ enum HugePageAssertions {
                                     shows: "PFN \(Hex.short(info.payload))")
                 }
                 if first == nil { first = info.payload }
-                if let flags = s.kpageflags(info.payload) {
+                if try s.expectKpageflags(r, i, pfn: info.payload, expected: "THP (the folio stays large)", { $0.contains(.thp) }) {
                     kpfChecked = true
-                    guard flags.contains(.thp) else {
-                        throw s.failure(r, i, expected: "kpageflags THP (the folio stays large)", shows: "kpageflags \(flags)")
-                    }
                 }
             }
         }
@@ -109,11 +106,8 @@ enum HugePageAssertions {
                                     shows: "PFN \(Hex.short(info.payload))")
                 }
             }
-            if let flags = s.kpageflags(info.payload) {
+            if try s.expectKpageflags(r, i, pfn: info.payload, expected: "THP (a large anonymous folio)", { $0.contains(.thp) }) {
                 kpfChecked = true
-                guard flags.contains(.thp) else {
-                    throw s.failure(r, i, expected: "kpageflags THP (a large anonymous folio)", shows: "kpageflags \(flags)")
-                }
             }
         }
         guard folios > 0 else { throw s.fail("the scenario printed no 'mthp' page") }

@@ -62,11 +62,8 @@ enum NewerKernelAssertions {
                 continue
             }
             let info = try s.expectPTE(r, i, has: [.write, .dirty])
-            if let flags = s.kpageflags(info.payload) {
+            if try s.expectKpageflags(r, i, pfn: info.payload, expected: "ANON without SWAPBACKED", { $0.contains(.anon) && !$0.contains(.swapBacked) }) {
                 kpfChecked = true
-                guard flags.contains(.anon), !flags.contains(.swapBacked) else {
-                    throw s.failure(r, i, expected: "kpageflags ANON without SWAPBACKED", shows: "kpageflags \(flags)")
-                }
             }
         }
         for i in e.layout.pages("drop", with: ["untouched"]) { try s.expectEmpty(r, i) }

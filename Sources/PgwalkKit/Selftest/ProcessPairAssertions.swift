@@ -35,11 +35,8 @@ enum ProcessPairAssertions {
                 throw s.failure(r, i, expected: "one merged page: the same PFN in pid and pid2",
                                 shows: "\(Hex.short(a.payload)) in pid, \(Hex.short(b.payload)) in pid2")
             }
-            if let flags = s.kpageflags(a.payload) {
+            if try s.expectKpageflags(r, i, pfn: a.payload, expected: "KSM", { $0.contains(.ksm) }) {
                 kpfChecked = true
-                guard flags.contains(.ksm) else {
-                    throw s.failure(r, i, expected: "kpageflags KSM", shows: "kpageflags \(flags)")
-                }
             }
         }
         var notes: [String] = []

@@ -105,6 +105,18 @@ struct ScenarioInspector {
 
     func kpageflags(_ pfn: UInt64) -> KernelPageFlags? { pfnVisible ? evidence.kpageflags(pfn) : nil }
 
+    /// Checks a page's frame in kpageflags where it can be read (PFNs
+    /// visible): `holds` must be true of its flags, `expected` says what it
+    /// wants. Returns whether the flags were read.
+    func expectKpageflags(_ region: ScenarioLayout.Region, _ index: Int, pfn: UInt64, expected: String,
+                          _ holds: (KernelPageFlags) -> Bool) throws(AssertionFailure) -> Bool {
+        guard let flags = kpageflags(pfn) else { return false }
+        guard holds(flags) else {
+            throw failure(region, index, expected: "kpageflags \(expected)", shows: "kpageflags \(flags)")
+        }
+        return true
+    }
+
     func pagemap(_ region: ScenarioLayout.Region, _ index: Int, pid2: Bool = false) throws(AssertionFailure) -> PagemapEntry {
         let pid = pid2 ? (layout.pid2 ?? 0) : layout.pid
         guard let entry = evidence.pagemap(pid, region.address(ofPage: index)) else {

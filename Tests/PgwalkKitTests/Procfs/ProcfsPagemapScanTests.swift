@@ -251,9 +251,13 @@ import Testing
             let reader = try PagemapReader(target)
             var comparedPages = 0
             for mapping in mappings where mapping.kind != .vsyscall {
-                let read = try populatedPages(reader, mapping.addresses, .plainRead)
-                let scanned = try populatedPages(reader, mapping.addresses, .scan)
-                let automatic = try populatedPages(reader, mapping.addresses, .automatic)
+                // Bit 56 (exclusively mapped) of the child's file pages
+                // follows other processes mapping the same library pages
+                // between the reads (seen on 7.3 for one libc page), so it
+                // is left out here; the child itself is frozen.
+                let read = try populatedPages(reader, mapping.addresses, .plainRead).ignoringExclusive
+                let scanned = try populatedPages(reader, mapping.addresses, .scan).ignoringExclusive
+                let automatic = try populatedPages(reader, mapping.addresses, .automatic).ignoringExclusive
                 #expect(automatic == read, "\(mapping)")
                 #expect(scanned == read, "\(mapping)")
                 comparedPages += read.count
@@ -330,6 +334,11 @@ import Testing
 struct ProcfsPageList: Equatable, CustomStringConvertible {
     var pages: [(UInt64, UInt64)]
     var isEmpty: Bool { pages.isEmpty }
+    /// The same with PM_MMAP_EXCLUSIVE (bit 56) cleared: it depends on
+    /// every process that maps a page, not only on the one read.
+    var ignoringExclusive: Self {
+        Self(pages: pages.map { ($0.0, $0.1 & ~(UInt64(1) << 56)) })
+    }
     var count: Int { pages.count }
     static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.pages.count == rhs.pages.count && zip(lhs.pages, rhs.pages).allSatisfy { $0 == $1 }

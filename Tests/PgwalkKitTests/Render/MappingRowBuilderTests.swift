@@ -37,12 +37,13 @@ import Testing
 
     static let expected: [MappingRow] = [
         MappingRow(start: anonStart, end: anonStart + 0x3000, placement: .level(.pte), kind: .present,
-                   flags: [.write, .user], swapType: 0, payload: 100, payloadStep: 1, vmaStart: anonStart),
+                   flags: [.write, .user], swapType: 0, payload: 100, payloadStep: 1, vmaStart: anonStart,
+                   raw: 100 << 12 | 0x867, rawStep: 0x1000, entryCount: 3),
         MappingRow(start: anonStart + 0x3000, end: 0x60_0000, placement: .level(.pte), kind: .none,
-                   flags: [], swapType: 0, payload: 0, payloadStep: 0, vmaStart: anonStart),
+                   flags: [], swapType: 0, payload: 0, payloadStep: 0, vmaStart: anonStart, entryCount: 509),
         MappingRow(start: thpStart, end: 0x80_0000, placement: .level(.pmd), kind: .present,
                    flags: [.write, .user, .accessed, .dirty], swapType: 0, payload: 0x200, payloadStep: 1,
-                   vmaStart: thpStart),
+                   vmaStart: thpStart, raw: 0x200 << 12 | 0x867),
     ]
 
     @Test func rowsFromTheStreamDriver() throws {
@@ -112,6 +113,28 @@ import Testing
         builder.finish()
         #expect(rows.map(\.pageCount) == [2, 1])
         #expect(rows.map(\.payload) == [7, 30])
+    }
+
+    /// Entries alike in kind, flags and payload but whose raw values do not
+    /// advance by one step (a bit the info word does not decode, here PCD)
+    /// are not one row: a row's raw values must be `raw + i * raw_step`.
+    @Test func rawValuesThatDoNotAdvanceUniformlySplitRows() {
+        var rows: [MappingRow] = []
+        var builder = MappingRowBuilder(pfnVisible: true, emit: { rows.append($0) })
+        var walk = WalkContext(geometry: .x86_64FourLevel, vma: VMA(start: 0, end: 0x10_0000))
+        let pcd: UInt64 = 1 << 4
+        for (page, extra) in [(0, 0), (1, 0), (2, pcd), (3, pcd)] as [(UInt64, UInt64)] {
+            let pfn = 0x50 + page
+            let e = PageTableEntry(level: .pte, raw: pfn << 12 | 0x67 | extra,
+                                   info: EntryInfo(kind: .present, flags: [.leaf], payload: pfn))
+            _ = builder.pteEntry(e, addr: page * 4096, next: (page + 1) * 4096, walk: &walk)
+        }
+        builder.finish()
+        // Pages 0-1 step by 0x1000; page 2 would need 0x1010; pages 2-3 again 0x1000.
+        #expect(rows.map(\.pageCount) == [2, 2])
+        #expect(rows.map(\.raw) == [0x50067, 0x52077])
+        #expect(rows.map(\.rawStep) == [0x1000, 0x1000])
+        #expect(rows.map(\.entryCount) == [2, 2])
     }
 
     @Test func holesOutsideVMAsAreNotRows() {

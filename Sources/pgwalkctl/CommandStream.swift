@@ -1,0 +1,60 @@
+import PgwalkKit
+import SystemPackage
+
+/// The stream a command reads: a walk by the module (`--pid`) or a saved
+/// stream (`--input`), copied byte for byte to `--output` as it is read when
+/// asked. `walk`, `conform` and `translate` all get their stream here.
+struct CommandStream: ByteSource {
+    private var source: FileDescriptorByteSource
+    private let copy: FileDescriptor?
+    private let session: WalkSession?
+    private let inputFile: FileDescriptor?
+
+    /// Where the stream comes from.
+    enum Origin {
+        case module(WalkRequest)
+        case file(String)
+    }
+
+    /// Opens the stream of `origin` (and `output`, when given), runs `body`
+    /// on it, and closes everything, also when `body` throws.
+    static func read<T>(_ origin: Origin, savingTo output: String? = nil,
+                        _ body: (inout CommandStream) throws -> T) throws -> T {
+        var stream = try CommandStream(origin, output: output)
+        defer { stream.close() }
+        return try body(&stream)
+    }
+
+    private init(_ origin: Origin, output: String?) throws {
+        var session: WalkSession?
+        var inputFile: FileDescriptor?
+        switch origin {
+        case .module(let request): session = try WalkSession(request: request)
+        case .file(let path): inputFile = try FileAccess.openForReading(path)
+        }
+        do {
+            self.copy = try output.map { try FileAccess.openForWriting($0) }
+        } catch {
+            try? session?.close()
+            try? inputFile?.close()
+            throw error
+        }
+        self.session = session
+        self.inputFile = inputFile
+        self.source = FileDescriptorByteSource(session?.fileDescriptor ?? inputFile!)
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = try source.read(into: buffer)
+        if count > 0, let copy {
+            _ = try copy.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+        return count
+    }
+
+    private func close() {
+        try? copy?.close()
+        try? session?.close()
+        try? inputFile?.close()
+    }
+}
