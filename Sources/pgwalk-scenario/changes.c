@@ -27,11 +27,14 @@
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
 #endif
+#ifndef MPOL_MF_MOVE
+#define MPOL_MF_MOVE (1 << 1) /* <numaif.h>, which needs libnuma's headers */
+#endif
 
 #define N 16
 
 static uint8_t *r_map, *r_unmap, *r_cow, *r_ksm, *r_split, *r_collapse, *r_swap, *r_rdonly, *r_dirty,
-	*r_softdirty, *r_uffd;
+	*r_softdirty, *r_uffd, *r_migrate;
 static int have_thp;
 
 static void cow_child(void *arg)
@@ -154,6 +157,46 @@ static void step_swap(int out_, char *result, size_t len)
 	snprintf(result, len, "done");
 }
 
+/*
+ * Moves r_migrate's pages to the other NUMA node with move_pages(2): each
+ * page gets a new frame with the same data and the same permissions, which
+ * is what diff calls a migration. The guest has two nodes (VM_NUMA=2 in
+ * Tests/integration/vm.env); with one there is nowhere to move to.
+ */
+static void step_migrate(char *result, size_t len)
+{
+	void *pages[N];
+	int nodes[N], status[N];
+	int to;
+	char path[64];
+
+	for (long i = 0; i < N; i++)
+		pages[i] = r_migrate + i * PAGE;
+	if (syscall(SYS_move_pages, 0, N, pages, NULL, status, 0)) {
+		snprintf(result, len, "skip: move_pages: %s", strerror(errno));
+		return;
+	}
+	to = status[0] == 0 ? 1 : 0;
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", to);
+	if (access(path, F_OK)) {
+		snprintf(result, len, "skip: one NUMA node only (no node%d)", to);
+		return;
+	}
+	for (long i = 0; i < N; i++)
+		nodes[i] = to;
+	if (syscall(SYS_move_pages, 0, N, pages, nodes, status, MPOL_MF_MOVE)) {
+		snprintf(result, len, "fail: move_pages to node %d: %s", to, strerror(errno));
+		return;
+	}
+	for (long i = 0; i < N; i++) {
+		if (status[i] != to) {
+			snprintf(result, len, "fail: page %ld is on node %d, not %d", i, status[i], to);
+			return;
+		}
+	}
+	snprintf(result, len, "done");
+}
+
 static void diff_step(const char *name, char *result, size_t len)
 {
 	snprintf(result, len, "done");
@@ -186,6 +229,8 @@ static void diff_step(const char *name, char *result, size_t len)
 		write_pages(r_softdirty, N, 4);
 	} else if (!strcmp(name, "uffd")) {
 		step_uffd(result, len);
+	} else if (!strcmp(name, "migrate")) {
+		step_migrate(result, len);
 	} else {
 		snprintf(result, len, "fail: no step '%s'", name);
 	}
@@ -212,6 +257,8 @@ void sc_diff_steps(void)
 	fill(r_softdirty, N * PAGE, 45);
 	r_uffd = anon_pages(N);
 	fill(r_uffd, N * PAGE, 46);
+	r_migrate = anon_pages(N);
+	fill(r_migrate, N * PAGE, 48);
 	mfd = memfd_create("pgwalk-diff-dirty", MFD_CLOEXEC);
 	if (mfd < 0 || ftruncate(mfd, N * PAGE))
 		die("memfd");
@@ -236,5 +283,6 @@ void sc_diff_steps(void)
 	region("dirty", r_dirty, N * PAGE);
 	region("softdirty", r_softdirty, N * PAGE);
 	region("uffd", r_uffd, N * PAGE);
+	region("migrate", r_migrate, N * PAGE);
 	scenario_step = diff_step;
 }

@@ -53,6 +53,7 @@ diff_case "clear_refs 1 clears the accessed bits" softdirty flags-changed 16 "-a
 diff_case "clear_refs 4 clears soft-dirty (and write-protects)" softdirty flags-changed 16 "-soft-dirty -write" sh -c "echo 4 > /proc/$dpid/clear_refs"
 diff_case "a write after clear_refs 4 sets soft-dirty on the same frame" softdirty flags-changed 16 "+soft-dirty" "$step" "$dpid" softdirty
 diff_case "UFFDIO_WRITEPROTECT sets uffd-wp" uffd flags-changed 16 "+uffd-wp -write" "$step" "$dpid" uffd
+diff_case "move_pages to the other NUMA node migrates (new frame, still writable)" migrate migrated 16 "" "$step" "$dpid" migrate
 
 # KSM: run it fast for the test, and put the settings back.
 ksm=/sys/kernel/mm/ksm
