@@ -49,9 +49,6 @@ diff_case "mprotect of half a THP splits it into PTEs" split thp-split 512 "" "$
 diff_case "MADV_COLLAPSE collapses 512 PTEs into a THP" collapse thp-collapsed 512 "" "$step" "$dpid" collapse
 diff_case "mprotect(PROT_READ) clears the write bit" rdonly flags-changed 16 "-write" "$step" "$dpid" rdonly
 diff_case "a write to a clean shared page sets its dirty bit" dirty flags-changed 16 "+dirty" "$step" "$dpid" dirty
-diff_case "clear_refs 1 clears the accessed bits" softdirty flags-changed 16 "-accessed" sh -c "echo 1 > /proc/$dpid/clear_refs"
-diff_case "clear_refs 4 clears soft-dirty (and write-protects)" softdirty flags-changed 16 "-soft-dirty -write" sh -c "echo 4 > /proc/$dpid/clear_refs"
-diff_case "a write after clear_refs 4 sets soft-dirty on the same frame" softdirty flags-changed 16 "+soft-dirty" "$step" "$dpid" softdirty
 diff_case "UFFDIO_WRITEPROTECT sets uffd-wp" uffd flags-changed 16 "+uffd-wp -write" "$step" "$dpid" uffd
 diff_case "move_pages to the other NUMA node migrates (new frame, still writable)" migrate migrated 16 "" "$step" "$dpid" migrate
 
@@ -66,6 +63,12 @@ if [ -w $ksm/run ]; then
 else
 	ok "diff: KSM # SKIP no $ksm/run (CONFIG_KSM)"
 fi
+
+# clear_refs 4 write-protects every page of the process, so the cases
+# above, which watch the write bit go, come before it.
+diff_case "clear_refs 1 clears the accessed bits" softdirty flags-changed 16 "-accessed" sh -c "echo 1 > /proc/$dpid/clear_refs"
+diff_case "clear_refs 4 clears soft-dirty (and write-protects)" softdirty flags-changed 16 "-soft-dirty -write" sh -c "echo 4 > /proc/$dpid/clear_refs"
+diff_case "a write after clear_refs 4 sets soft-dirty on the same frame" softdirty flags-changed 16 "+soft-dirty" "$step" "$dpid" softdirty
 
 # Swap: a zram device of our own when none is active; removed afterwards.
 zram_made=
