@@ -57,6 +57,7 @@ static const struct scenario scenarios[] = {
 	{ "high", "a mapping above the 47-bit boundary", "5-level paging (LA57 CPU, kernel without no5lvl)", sc_high },
 	{ "special", "[heap], [stack], [vdso], [vvar] (VM_PFNMAP, or VM_MIXEDMAP on 7.x)", "-", sc_special },
 	{ "pfnmap", "a VM_PFNMAP mapping: an io_uring ring (remap_pfn_range), else a PCI BAR", "io_uring, or root and a PCI memory BAR", sc_pfnmap },
+	{ "diff-steps", "regions changed one step at a time on request (SIGUSR1), for pgwalkctl diff; not a selftest scenario", "-", sc_diff_steps },
 };
 
 #define NSC (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -317,6 +318,47 @@ pid_t spawn(child_fn fn, void *arg)
 /* ---- holding still ---- */
 
 static volatile sig_atomic_t stop;
+static volatile sig_atomic_t step_requested;
+
+void (*scenario_step)(const char *name, char *result, size_t len);
+
+static void on_step_signal(int sig)
+{
+	(void)sig;
+	step_requested = 1;
+}
+
+/*
+ * A step asked for by a scenario that has them (diff-steps): its name is in
+ * /tmp/pgwalk-scenario-PID.step; the answer goes to .done, written whole
+ * (renamed into place) so that a reader never sees half of it.
+ */
+static void run_step(void)
+{
+	char path[64], tmp[80], name[64] = "", result[200];
+	FILE *f;
+
+	step_requested = 0;
+	if (!scenario_step)
+		return;
+	snprintf(path, sizeof(path), "/tmp/pgwalk-scenario-%d.step", (int)getpid());
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(name, sizeof(name), f))
+			name[0] = 0;
+		fclose(f);
+	}
+	name[strcspn(name, "\n")] = 0;
+	scenario_step(name, result, sizeof(result));
+	snprintf(path, sizeof(path), "/tmp/pgwalk-scenario-%d.done", (int)getpid());
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "%s %s\n", name, result);
+	fclose(f);
+	rename(tmp, path);
+}
 
 static void on_signal(int sig)
 {
@@ -332,12 +374,17 @@ static void hold(void)
 	while (!stop) {
 		ssize_t r = read(0, buf, sizeof(buf));
 
+		if (step_requested)
+			run_step();
 		if (r == 0)
 			break;
 		if (r < 0 && errno != EINTR) {
 			/* no usable stdin: wait for a signal */
-			while (!stop)
+			while (!stop) {
 				pause();
+				if (step_requested)
+					run_step();
+			}
 		}
 	}
 }
@@ -373,6 +420,10 @@ int main(int argc, char **argv)
 		out("scenario %s", scenarios[i].name);
 		out("pid %d", (int)getpid());
 		scenarios[i].run();
+		if (scenario_step) {
+			sa.sa_handler = on_step_signal;
+			sigaction(SIGUSR1, &sa, NULL);
+		}
 		hold();
 		cleanup();
 		return 0;

@@ -109,6 +109,10 @@ void sc_swap_thp(void);
 void sc_ksm(void);
 void sc_fork_cow(void);
 
+/* steps on request (SIGUSR1), for pgwalkctl diff: changes.c */
+extern void (*scenario_step)(const char *name, char *result, size_t len);
+void sc_diff_steps(void);
+
 /* features of kernels after 6.1 */
 void sc_mthp_64k(void);
 void sc_shmem_thp(void);

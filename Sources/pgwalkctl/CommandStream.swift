@@ -56,7 +56,7 @@ struct CommandStream: ByteSource {
         case .file(let path): inputFile = try FileAccess.openForReading(path)
         }
         do {
-            self.copy = try output.map(FileAccess.openForWriting)
+            self.copy = try output.map { try FileAccess.openForWriting($0) }
         } catch {
             try? session?.close()
             try? inputFile?.close()

@@ -20,12 +20,12 @@ enum FileAccess {
         }
     }
 
-    static func openForWriting(_ path: String) throws -> FileDescriptor {
+    static func openForWriting(_ path: String, purpose: String = "to save the stream") throws -> FileDescriptor {
         do {
             return try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
                                            permissions: [.ownerReadWrite, .groupRead, .otherRead])
         } catch let errno as Errno {
-            throw Failure(path: path, purpose: "to save the stream", errno: errno)
+            throw Failure(path: path, purpose: purpose, errno: errno)
         }
     }
 }

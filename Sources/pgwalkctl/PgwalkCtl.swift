@@ -17,8 +17,8 @@ struct PgwalkCtl: ParsableCommand {
             kernel's own walk_page_range(). Exit codes: \(ExitStatus.summary)
             """,
         version: PgwalkKitVersion.string,
-        subcommands: [WalkCommand.self, TranslateCommand.self, VerifyCommand.self, InfoCommand.self, ConformCommand.self,
-                      SelftestCommand.self, LoadCommand.self, UnloadCommand.self]
+        subcommands: [WalkCommand.self, TranslateCommand.self, VerifyCommand.self, DiffCommand.self, MapCommand.self,
+                      InfoCommand.self, ConformCommand.self, SelftestCommand.self, LoadCommand.self, UnloadCommand.self]
     )
 
     /// Runs the command line and exits with a documented code. Usage errors

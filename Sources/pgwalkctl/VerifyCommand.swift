@@ -36,7 +36,17 @@ struct VerifyCommand: ParsableCommand {
         var options = Verifier.Options(pid: target.pid, start: range.start, end: range.end)
         options.freeze = freeze
         options.mismatchLimit = limit
-        let report = try Verifier(options: options).run()
+        let progress = Progress.line(label: "verify", end: range.end ?? PagingGeometry.ofRunningKernel().userAddressLimit,
+                                     machineReadable: json)
+        if let progress { options.progress = { progress.update(address: $0) } }
+        let report: VerifyReport
+        do {
+            report = try Verifier(options: options).run()
+            progress?.clear()
+        } catch {
+            progress?.clear()
+            throw error
+        }
         let out = TextOutput()
         out.write(json ? VerifyReportRenderer.json(report) : VerifyReportRenderer.text(report))
         out.flush()

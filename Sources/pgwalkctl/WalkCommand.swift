@@ -85,20 +85,28 @@ struct WalkCommand: ParsableCommand {
             try checkEnded(end)
             return
         }
-        let renderer: WalkRenderer
+        var renderer: WalkRenderer
         switch format {
         case .table: renderer = WalkTableRenderer(output: out)
         case .json: renderer = WalkJSONRenderer(output: out)
         case .csv: renderer = WalkCSVRenderer(output: out)
         case .none: renderer = NullWalkRenderer()
         }
-        let end: EndRecord?
-        if source == .pagemap && input == nil {
-            try renderPagemap(renderer: renderer)
-            end = nil
-        } else {
-            end = try renderStream(renderer: renderer)
+        let pages = range.pageRange()
+        if let progress = Progress.line(label: "walk", end: pages.end ?? PagingGeometry.ofRunningKernel().userAddressLimit,
+                                        machineReadable: format == .json || format == .csv) {
+            out.beforeWrite = { progress.clear() }
+            renderer = ProgressWalkRenderer(renderer, progress: progress)
         }
+        let origin: WalkReading.Origin
+        if let input {
+            origin = .snapshot(path: input)
+        } else if source == .pagemap {
+            origin = .pagemap(pid: pid!, start: pages.start, end: pages.end)
+        } else {
+            origin = .kernel(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq, saveTo: output)
+        }
+        let end = try WalkReading.read(origin, into: renderer)
         out.flush()
         statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,
                                         counts: end.map(RunStatistics.streamCounts) ?? []))
@@ -110,14 +118,6 @@ struct WalkCommand: ParsableCommand {
     private func checkEnded(_ end: EndRecord) throws {
         if input == nil, end.status != 0, let pid {
             throw WalkEndedEarly(status: end.status, pid: pid, walkedTo: end.walkedTo)
-        }
-    }
-
-    /// The module's stream (consumed as it arrives: bounded memory) or a
-    /// saved one.
-    private func renderStream(renderer: WalkRenderer) throws -> EndRecord {
-        try CommandStream.read(streamOrigin, savingTo: output) { source in
-            try render(StreamDecoder(source: source), renderer: renderer, kind: input == nil ? .kernel : .snapshot)
         }
     }
 
@@ -143,37 +143,5 @@ struct WalkCommand: ParsableCommand {
         if let input { return .file(input) }
         let pages = range.pageRange()
         return .module(WalkRequest(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq))
-    }
-
-    private func render<S: ByteSource>(_ decoder: StreamDecoder<S>, renderer: WalkRenderer,
-                                       kind: WalkDescription.SourceKind) throws -> EndRecord {
-        var driver = StreamCallbackDriver(decoder: decoder)
-        let header = driver.header
-        renderer.begin(WalkDescription(header: header, source: kind))
-        var builder = MappingRowBuilder(pfnVisible: header.flags.contains(.pfnVisible),
-                                        pageShift: header.geometry.pageShift,
-                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
-        let end = try driver.run(ops: &builder)
-        builder.finish()
-        renderer.end(status: end.status)
-        return end
-    }
-
-    /// Page tables rebuilt from pagemap, walked by the same walker model.
-    private func renderPagemap(renderer: WalkRenderer) throws {
-        let geometry = PagingGeometry.ofRunningKernel()
-        let pages = range.pageRange()
-        let start = pages.start ?? 0
-        let end = pages.end ?? geometry.userAddressLimit
-        let tables = try PagemapPageTables.build(pid: pid!, start: start, end: end, geometry: geometry)
-        let pfnVisible = SystemReport.pagemapShowsPFNs
-        renderer.begin(WalkDescription(pid: pid!, source: .pagemap, geometry: geometry,
-                                       kernelRelease: SystemReport.kernelRelease, pfnVisible: pfnVisible,
-                                       start: start, end: end))
-        var builder = MappingRowBuilder(pfnVisible: pfnVisible, pageShift: geometry.pageShift,
-                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
-        _ = PageWalker(source: tables).walkPageRange(start: start, end: end, ops: &builder)
-        builder.finish()
-        renderer.end(status: 0)
     }
 }

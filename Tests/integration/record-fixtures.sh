@@ -112,4 +112,6 @@ rmmod pgwalk
 insmod "$ko" buffer_kib=16
 record "big-$mode-trace-16k" "$ctl" conform --pid "$tpid"
 stop_target
+# The page map's host test draws (Tests/host/run.sh).
+Tests/integration/record-map-fixture.sh "$fixtures/map-diff-steps-$mode" > /dev/null
 ls -l "$fixtures"/*"$mode"*.pgw

@@ -128,6 +128,10 @@ fi
 
 stop_target
 
+# pgwalkctl diff, map and the progress line.
+. Tests/integration/diff-tests.sh
+. Tests/integration/map-tests.sh
+
 # Faults: the target dies, the module goes, the disk fills (faults.sh).
 . Tests/integration/faults.sh
 

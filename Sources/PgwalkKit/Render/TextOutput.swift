@@ -6,6 +6,9 @@ public final class TextOutput {
     private let fileDescriptor: FileDescriptor
     private var buffer: [UInt8] = []
     private let capacity: Int
+    /// Called before each write to the file descriptor: a progress line on
+    /// the same terminal erases itself here.
+    public var beforeWrite: (() -> Void)?
 
     public init(_ fileDescriptor: FileDescriptor = .standardOutput, capacity: Int = 64 * 1024) {
         self.fileDescriptor = fileDescriptor
@@ -31,6 +34,7 @@ public final class TextOutput {
         guard !buffer.isEmpty else { return }
         defer { buffer.removeAll(keepingCapacity: true) }
         guard failure == nil else { return }
+        beforeWrite?()
         do {
             _ = try buffer.withUnsafeBytes { try fileDescriptor.writeAll($0) }
         } catch {

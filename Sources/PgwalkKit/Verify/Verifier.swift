@@ -23,6 +23,9 @@ public struct Verifier {
         /// What this kernel's pagemap says about guard regions
         /// (docs/VERIFY.md rule 10); probed once per process by default.
         public var guardRegions: GuardRegionReporting = .runningKernel
+        /// Told the address of each run of pages as it is checked (a
+        /// progress line).
+        public var progress: (@Sendable (UInt64) -> Void)?
 
         public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil) {
             self.pid = pid
@@ -95,7 +98,10 @@ public struct Verifier {
                                   guardRegionsInPagemap: guardRegionsInPagemap)
         var builder = MappingRowBuilder(
             pfnVisible: header.flags.contains(.pfnVisible), pageShift: header.geometry.pageShift,
-            vmaStarted: { checker.enter($0) }, emit: { checker.check($0) })
+            vmaStarted: { checker.enter($0) }, emit: { [progress = options.progress] row in
+                checker.check(row)
+                progress?(row.start)
+            })
         let end = try driver.run(ops: &builder)
         builder.finish()
         if let error = checker.error { throw error }

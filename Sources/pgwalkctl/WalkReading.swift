@@ -1,0 +1,80 @@
+import PgwalkKit
+import SystemPackage
+
+/// Where the walk-like commands (`walk`, `diff`, `map`) get a walk from, and
+/// how it reaches a ``WalkRenderer``: the module's stream for a pid, a
+/// saved stream (`--input`), or page tables rebuilt from pagemap.
+enum WalkReading {
+    enum Origin {
+        /// The module's walk or a saved stream (`--input`); `saveTo` keeps
+        /// a copy of the raw stream as it is read.
+        case stream(CommandStream.Origin, saveTo: String? = nil)
+        /// /proc/PID/maps and /proc/PID/pagemap, walked by the walker model.
+        case pagemap(pid: Int32, start: UInt64?, end: UInt64?)
+
+        /// The module's walk of `pid` over [start, end).
+        static func kernel(pid: Int32, start: UInt64?, end: UInt64?, trace: Bool = false, seq: Bool = true,
+                           saveTo: String? = nil) -> Origin {
+            .stream(.module(WalkRequest(pid: pid, start: start, end: end, trace: trace, seq: seq)), saveTo: saveTo)
+        }
+
+        /// A stream saved with `walk --output`.
+        static func snapshot(path: String) -> Origin {
+            .stream(.file(path))
+        }
+    }
+
+    /// Renders the walk from `origin` into `renderer` and returns the END
+    /// record of a stream (nil for pagemap, which has none).
+    @discardableResult
+    static func read(_ origin: Origin, into renderer: WalkRenderer) throws -> EndRecord? {
+        switch origin {
+        case let .stream(streamOrigin, saveTo):
+            let kind: WalkDescription.SourceKind
+            if case .file = streamOrigin { kind = .snapshot } else { kind = .kernel }
+            return try CommandStream.read(streamOrigin, savingTo: saveTo) { source in
+                try render(StreamDecoder(source: source), into: renderer, kind: kind)
+            }
+        case let .pagemap(pid, start, end):
+            try renderPagemap(pid: pid, start: start, end: end, into: renderer)
+            return nil
+        }
+    }
+
+    /// The whole walk from `origin`, held in memory.
+    static func collect(_ origin: Origin) throws -> CollectedWalk {
+        let collector = WalkCollector()
+        try read(origin, into: collector)
+        return collector.walk!
+    }
+
+    private static func render<S: ByteSource>(_ decoder: StreamDecoder<S>, into renderer: WalkRenderer,
+                                              kind: WalkDescription.SourceKind) throws -> EndRecord {
+        var driver = StreamCallbackDriver(decoder: decoder)
+        let header = driver.header
+        renderer.begin(WalkDescription(header: header, source: kind))
+        var builder = MappingRowBuilder(pfnVisible: header.flags.contains(.pfnVisible),
+                                        pageShift: header.geometry.pageShift,
+                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
+        let end = try driver.run(ops: &builder)
+        builder.finish()
+        renderer.end(status: end.status)
+        return end
+    }
+
+    private static func renderPagemap(pid: Int32, start: UInt64?, end: UInt64?, into renderer: WalkRenderer) throws {
+        let geometry = PagingGeometry.ofRunningKernel()
+        let start = start ?? 0
+        let end = end ?? geometry.userAddressLimit
+        let tables = try PagemapPageTables.build(pid: pid, start: start, end: end, geometry: geometry)
+        let pfnVisible = SystemReport.pagemapShowsPFNs
+        renderer.begin(WalkDescription(pid: pid, source: .pagemap, geometry: geometry,
+                                       kernelRelease: SystemReport.kernelRelease, pfnVisible: pfnVisible,
+                                       start: start, end: end))
+        var builder = MappingRowBuilder(pfnVisible: pfnVisible, pageShift: geometry.pageShift,
+                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
+        _ = PageWalker(source: tables).walkPageRange(start: start, end: end, ops: &builder)
+        builder.finish()
+        renderer.end(status: 0)
+    }
+}
