@@ -179,9 +179,9 @@ public final class PagemapReader {
     }
 
     /// pagemap reads return 0 bytes past TASK_SIZE, and also once the
-    /// target's memory is gone (it exited). Tell the two apart.
+    /// target's memory is gone (it exited, or is exiting). Tell the two apart.
     func endOfFileError(atPage page: UInt64) -> ProcfsError {
-        if case .process(let pid) = target, !ProcessRunState.isAlive(pid: pid) {
+        if case .process(let pid) = target, ProcessRunState.isExitingOrGone(pid: pid) {
             return ProcfsError(.processGone, path: path, operation: "pread")
         }
         return ProcfsError(.beyondAddressSpace(address: page * pageSize), path: path, operation: "pread")

@@ -89,4 +89,22 @@ public enum ProcessRunState: Sendable, Hashable {
         guard let state = try? read(pid: pid) else { return false }
         return !state.hasExited
     }
+
+    /// True when /proc/PID is gone, the process is a zombie, or it is on its
+    /// way out: the kernel sets PF_EXITING (the flags, field 9 of stat)
+    /// before it releases the memory, while the state letter still says
+    /// running, so a pagemap read that met end-of-file then is explained.
+    static func isExitingOrGone(pid: pid_t) -> Bool {
+        guard let line = try? ProcfsFile.readAll(FilePath("/proc/\(pid)/stat"), perProcess: true),
+              let state = try? parse(statLine: line)
+        else { return true }
+        if state.hasExited { return true }
+        let bytes = Array(line)
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return false }
+        // After ") ": state ppid pgrp session tty_nr tpgid flags.
+        let fields = bytes[(close + 2)...].split(separator: UInt8(ascii: " "))
+        guard fields.count > 6, let flags = UInt64(String(decoding: fields[6], as: UTF8.self)) else { return false }
+        let pfExiting: UInt64 = 0x4
+        return flags & pfExiting != 0
+    }
 }

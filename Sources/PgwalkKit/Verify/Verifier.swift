@@ -85,20 +85,22 @@ public struct Verifier {
         let decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
         return try Self.check(decoder, pagemap: pagemap, frameFlags: frameFlags,
                               limit: collect ? options.mismatchLimit : 0,
-                              guardRegionsInPagemap: options.guardRegions.pagemapReportsGuards, pid: options.pid)
+                              guardRegionsInPagemap: options.guardRegions.pagemapReportsGuards, pid: options.pid,
+                              progress: options.progress)
     }
 
     /// Every page of a stream against a pagemap: one pass's checks.
     private static func check<S: ByteSource>(_ decoder: StreamDecoder<S>, pagemap: any PagemapEntrySource,
                                              frameFlags: KernelPageFlagsReader?, limit: Int,
-                                             guardRegionsInPagemap: Bool?, pid: Int32) throws -> Pass {
+                                             guardRegionsInPagemap: Bool?, pid: Int32,
+                                             progress: ((UInt64) -> Void)? = nil) throws -> Pass {
         var driver = StreamCallbackDriver(decoder: decoder)
         let header = driver.header
         let checker = PageChecker(header: header, pagemap: pagemap, frameFlags: frameFlags, limit: limit,
                                   guardRegionsInPagemap: guardRegionsInPagemap)
         var builder = MappingRowBuilder(
             pfnVisible: header.flags.contains(.pfnVisible), pageShift: header.geometry.pageShift,
-            vmaStarted: { checker.enter($0) }, emit: { [progress = options.progress] row in
+            vmaStarted: { checker.enter($0) }, emit: { row in
                 checker.check(row)
                 progress?(row.start)
             })
