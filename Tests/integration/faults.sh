@@ -18,7 +18,9 @@ sessions() { awk '$1 == "sessions:" { print $2 }' "$info" 2>/dev/null; }
 hold_session() {
 	rm -f "$work/fifo"; mkfifo "$work/fifo"
 	exec 8<> "$work/fifo"
-	timeout 60 "$ctl" walk --pid "$tpid" --no-seq --output "$work/fifo" > "$work/held.out" 2> "$work/held.err" &
+	# Neither it nor the reader below may inherit fd 8, the shell's own
+	# end: a reader holding a writer's end never sees end-of-file.
+	timeout 60 "$ctl" walk --pid "$tpid" --no-seq --output "$work/fifo" > "$work/held.out" 2> "$work/held.err" 8<&- &
 	held_pid=$!
 	local i
 	for i in $(seq 100); do
@@ -31,9 +33,14 @@ hold_session() {
 # release_session: drains the FIFO into $work/held.pgw; waits for
 # pgwalkctl; its exit status in $held_rc.
 release_session() {
-	cat "$work/fifo" > "$work/held.pgw" &
+	# The reader's end is opened here, before the shell's own (fd 8, read
+	# and write) is closed: for a moment without a reader the blocked
+	# writer would get EPIPE. The reader gets none of the writing ends, or
+	# it would never see end-of-file.
+	exec 9< "$work/fifo"
+	timeout 120 cat <&9 > "$work/held.pgw" 8<&- 9<&- &
 	local cat_pid=$!
-	exec 8<&-
+	exec 8<&- 9<&-
 	wait "$held_pid"; held_rc=$?
 	wait "$cat_pid"
 }

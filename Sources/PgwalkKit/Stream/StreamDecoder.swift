@@ -24,9 +24,13 @@ public struct StreamDecoder<Source: ByteSource> {
 
     private var source: Source
     private let readSize: Int
-    /// Bytes read but not consumed are `buffer[bufferStart...]`.
+    /// Bytes read but not consumed are `buffer[bufferStart..<bufferEnd]`;
+    /// the rest of `buffer` is room for the next read. The buffer only
+    /// grows (to about `readSize` and one record), so a source that returns
+    /// a few bytes per read (a pipe) costs those bytes, not a buffer's worth.
     private var buffer: [UInt8] = []
     private var bufferStart = 0
+    private var bufferEnd = 0
     /// Stream offset of `buffer[bufferStart]`.
     private var offset: UInt64 = 0
     private var validator: StreamOrderValidator
@@ -62,31 +66,34 @@ public struct StreamDecoder<Source: ByteSource> {
 
     // MARK: Buffering
 
-    private var available: Int { buffer.count - bufferStart }
+    private var available: Int { bufferEnd - bufferStart }
 
     /// Makes at least `count` bytes available; false at the end of the stream.
     private mutating func fill(_ count: Int) throws(StreamDecodingError) -> Bool {
         while available < count {
             if bufferStart > 0 {
-                buffer.removeFirst(bufferStart)
+                // The unconsumed bytes (less than a record) to the front.
+                let rest = Array(buffer[bufferStart..<bufferEnd])
+                buffer.replaceSubrange(0..<rest.count, with: rest)
                 bufferStart = 0
+                bufferEnd = rest.count
             }
-            // Read straight into the buffer's tail: no chunk array per read.
+            // Read straight into the buffer's room: no chunk array per read.
             let want = max(readSize, count - available)
-            let old = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: want))
+            if buffer.count < bufferEnd + want {
+                buffer.append(contentsOf: repeatElement(0, count: bufferEnd + want - buffer.count))
+            }
             let got: Int
             do {
-                got = try buffer.withUnsafeMutableBytes {
-                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[old...]))
+                got = try buffer.withUnsafeMutableBytes { [bufferEnd] in
+                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[bufferEnd..<(bufferEnd + want)]))
                 }
             } catch {
-                buffer.removeLast(want)
                 throw StreamDecodingError(offset: offset + UInt64(available), recordIndex: nil,
                                           recordType: nil, reason: .readFailed(String(describing: error)))
             }
-            buffer.removeLast(want - max(0, min(got, want)))
             if got <= 0 { return false }
+            bufferEnd += min(got, want)
         }
         return true
     }
