@@ -4,6 +4,21 @@
 # in the JSON by Tests/integration/diff_check.py.
 
 scenario_bin=${PGWALK_SCENARIO:-$(dirname "$ctl")/pgwalk-scenario}
+
+# The kernel's own scanners change page table entries of a target that
+# holds still: NUMA balancing makes them PROT_NONE for hinting faults (this
+# guest has two nodes), MGLRU's aging and DAMON clear accessed bits. Each
+# case here names one change, so they are off while it runs (as for
+# record-fixtures.sh), and put back after.
+diff_knobs=()
+diff_knob() {
+	[ -w "$1" ] || return 0
+	diff_knobs+=("$(cat "$1")" "$1")
+	echo "$2" > "$1"
+}
+diff_knob /proc/sys/kernel/numa_balancing 0
+diff_knob /sys/kernel/mm/lru_gen/enabled n
+diff_knob /sys/module/damon_stat/parameters/enabled N
 : > "$work/diff-layout"
 coproc DIFFSC { exec "$scenario_bin" diff-steps; }
 while read -r -t 60 line <&"${DIFFSC[0]}"; do
@@ -103,3 +118,7 @@ check_exit "diff: one saved stream is a usage error" 2 "$ctl" diff "$work/before
 check_exit "diff --pid without a command is a usage error" 2 "$ctl" diff --pid "$dpid"
 kill "$dpid" 2>/dev/null
 wait "$dpid" 2>/dev/null
+
+for ((dk = 0; dk < ${#diff_knobs[@]}; dk += 2)); do
+	echo "${diff_knobs[dk]}" > "${diff_knobs[dk + 1]}" || true
+done
