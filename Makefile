@@ -81,7 +81,7 @@ vm-run: kmod
 	PAGING=$(PAGING) $(if $(KERNEL),,KVER='$(KVER)') scripts/vm-run '$(CMD)'
 
 # Each part says how long it took: CI allows make check 45 minutes.
-CHECK_PARTS = lint check-swift check-host check-fuzz check-harness check-kernel
+CHECK_PARTS = lint check-swift check-host check-fuzz check-harness check-install check-kernel
 check: deps build
 	@for part in $(CHECK_PARTS); do \
 		start=$$SECONDS; \
