@@ -10,12 +10,9 @@ cd "$(dirname "$0")/../.."
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0 n=0
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -z "${2:-}" ] || sed 's/^/#   /' "$2" | tail -n 20
-}
+. Tests/lib/tap.sh
+# vm-run's output ends with what went wrong.
+tap_detail() { tail -n 20; }
 boots() { grep -c 'booting it once more' "$1" || true; }
 
 # A command that runs and fails is the test's failure: its status, one boot.
@@ -48,5 +45,4 @@ else
 	not_ok "an unknown KVER: exit $rc" "$work/out"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_summary

@@ -10,15 +10,7 @@ ctl=${PGWALKCTL:-.build/release/pgwalkctl}
 fixtures=Tests/PgwalkKitTests/Fixtures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-n=0
-
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -z "${2:-}" ] || sed 's/^/#   /' "$2" | head -20
-}
+. Tests/lib/tap.sh
 
 echo "# host tests of pgwalkctl: $ctl"
 
@@ -144,5 +136,4 @@ else
 	not_ok "map --input of a recorded stream" "$work/err"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_summary

@@ -11,23 +11,7 @@ ctl=${PGWALKCTL:-.build/release/pgwalkctl}
 ko=${PGWALK_DKMS_KO:?PGWALK_DKMS_KO: the DKMS-built pgwalk.ko}
 rel=$(uname -r)
 work=$(mktemp -d)
-passed=0 failed=0 n=0
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -z "${2:-}" ] || sed 's/^/#   /' "$2" | head -20
-}
-check() {
-	local name=$1; shift
-	if "$@" > "$work/out" 2>&1; then ok "$name"; else not_ok "$name (exit $?)" "$work/out"; fi
-}
-check_exit() {
-	local name=$1 want=$2; shift 2
-	"$@" > "$work/out" 2>&1
-	local got=$?
-	cp "$work/out" "$work/last" # for the checks of its message that follow
-	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $got, want $want)" "$work/out"; fi
-}
+. Tests/lib/tap.sh
 loaded() { grep -q '^pgwalk ' /proc/modules; }
 
 echo "# install guest: $rel"
@@ -93,5 +77,4 @@ else
 	not_ok "cannot raise lockdown at run time ($lock: $(cat "$lock" 2>&1))"
 fi
 kill "$target"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_summary

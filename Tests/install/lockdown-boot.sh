@@ -8,23 +8,7 @@ cd "$(dirname "$0")/../.."
 ctl=${PGWALKCTL:-.build/release/pgwalkctl}
 ko=${PGWALK_DKMS_KO:?PGWALK_DKMS_KO: the DKMS-built pgwalk.ko}
 work=$(mktemp -d)
-passed=0 failed=0 n=0
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -z "${2:-}" ] || sed 's/^/#   /' "$2" | head -20
-}
-check() {
-	local name=$1; shift
-	if "$@" > "$work/out" 2>&1; then ok "$name"; else not_ok "$name (exit $?)" "$work/out"; fi
-}
-check_exit() {
-	local name=$1 want=$2; shift 2
-	"$@" > "$work/out" 2>&1
-	local got=$?
-	cp "$work/out" "$work/last" # for the checks of its message that follow
-	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $got, want $want)" "$work/out"; fi
-}
+. Tests/lib/tap.sh
 echo "# lockdown boot: $(uname -r), $(cat /proc/cmdline | grep -o 'lockdown=[a-z]*')"
 grep -q ' /sys/kernel/security securityfs ' /proc/mounts || mount -t securityfs securityfs /sys/kernel/security
 check "the kernel booted locked down at integrity" grep -q '\[integrity\]' /sys/kernel/security/lockdown
@@ -36,5 +20,4 @@ check_exit "pgwalkctl load --module: exit 8" 8 "$ctl" load --module "$ko"
 check "... names lockdown and module signing with a MOK key" bash -c "grep -q 'locked down (lockdown=integrity)' '$work/last' && grep -q 'MOK' '$work/last'"
 check "info shows lockdown: integrity" bash -c "'$ctl' info | grep -q '^lockdown: integrity'"
 check_exit "walk: module not loaded, exit 3" 3 "$ctl" walk --pid 1
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_summary

@@ -15,23 +15,7 @@ export PATH=/opt/swift/usr/bin:$PATH
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0 n=0
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -z "${2:-}" ] || sed 's/^/#   /' "$2" | head -30
-}
-check() {
-	local name=$1; shift
-	if "$@" > "$work/out" 2>&1; then ok "$name"; else not_ok "$name (exit $?)" "$work/out"; fi
-}
-check_exit() {
-	local name=$1 want=$2; shift 2
-	"$@" > "$work/out" 2>&1
-	local got=$?
-	cp "$work/out" "$work/last" # for the checks of its message that follow
-	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $got, want $want)" "$work/out"; fi
-}
+. Tests/lib/tap.sh
 # The subcommands, from the source (one file per subcommand), not from the
 # binary under test.
 subcommands=$(sed -n 's/^ *commandName: "\([a-z]*\)",*$/\1/p' Sources/pgwalkctl/*Command.swift | sort)
@@ -131,5 +115,4 @@ else
 		echo "# guests: $(($(date +%s) - t0)) s"
 	fi
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_summary

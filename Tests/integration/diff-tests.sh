@@ -3,37 +3,25 @@
 # the scenario program (pgwalk-scenario diff-steps) in this kernel, checked
 # in the JSON by Tests/integration/diff_check.py.
 
-scenario_bin=${PGWALK_SCENARIO:-$(dirname "$ctl")/pgwalk-scenario}
-
+. Tests/integration/diff-steps.sh
 # The kernel's own scanners change page table entries of a target that
 # holds still: NUMA balancing makes them PROT_NONE for hinting faults (this
 # guest has two nodes), MGLRU's aging and DAMON clear accessed bits. Each
 # case here names one change, so they are off while it runs (as for
 # record-fixtures.sh), and put back after.
-diff_knobs=()
-diff_knob() {
-	[ -w "$1" ] || return 0
-	diff_knobs+=("$(cat "$1")" "$1")
-	echo "$2" > "$1"
-}
-diff_knob /proc/sys/kernel/numa_balancing 0
-diff_knob /sys/kernel/mm/lru_gen/enabled n
-diff_knob /sys/module/damon_stat/parameters/enabled N
-: > "$work/diff-layout"
-coproc DIFFSC { exec "$scenario_bin" diff-steps; }
-while read -r -t 60 line <&"${DIFFSC[0]}"; do
-	echo "$line" >> "$work/diff-layout"
-	[ "$line" = ready ] && break
-done
-dpid=$DIFFSC_PID
-region_of() { awk -v n="$1" '$1 == "region" && $2 == n { print $3, $4 }' "$work/diff-layout"; }
+. Tests/lib/knobs.sh
+set_knob /proc/sys/kernel/numa_balancing 0
+set_knob /sys/kernel/mm/lru_gen/enabled n
+set_knob /sys/module/damon_stat/parameters/enabled N
+start_diff_steps "$work/diff-layout"
+dpid=$diff_steps_pid
 
 # diff_case NAME REGION CHANGE MIN_PAGES "FLAGS" COMMAND...: runs diff
 # around COMMAND, then checks REGION for CHANGE (and FLAGS: +set -cleared).
 diff_case() {
 	local name=$1 reg=$2 change=$3 want=$4 flags=$5; shift 5
 	local bounds
-	bounds=$(region_of "$reg")
+	bounds=$(region_bounds "$work/diff-layout" "$reg")
 	if [ -z "$bounds" ]; then
 		ok "diff: $name # SKIP no region $reg (no THP here)"
 		return
@@ -101,17 +89,13 @@ kill "$dpid" 2>/dev/null
 wait "$dpid" 2>/dev/null
 
 # The diff of two saved streams agrees with the live one: walk, change, walk.
-coproc DIFFSC2 { exec "$scenario_bin" diff-steps; }
-while read -r -t 60 line <&"${DIFFSC2[0]}"; do
-	echo "$line" >> "$work/diff-layout2"
-	[ "$line" = ready ] && break
-done
-dpid=$DIFFSC2_PID
+start_diff_steps "$work/diff-layout2"
+dpid=$diff_steps_pid
 "$ctl" walk --pid "$dpid" --output "$work/before.pgw" > /dev/null
 Tests/integration/scenario-step.sh "$dpid" map > /dev/null
 "$ctl" walk --pid "$dpid" --output "$work/after.pgw" > /dev/null
 "$ctl" diff "$work/before.pgw" "$work/after.pgw" --json > "$work/diff.json" 2>&1
-bounds=$(awk '$1 == "region" && $2 == "map" { print $3, $4 }' "$work/diff-layout2")
+bounds=$(region_bounds "$work/diff-layout2" map)
 # shellcheck disable=SC2086
 check "diff of two saved streams: the pages written are mapped" python3 Tests/integration/diff_check.py "$work/diff.json" $bounds mapped 16
 check_exit "diff: one saved stream is a usage error" 2 "$ctl" diff "$work/before.pgw"
@@ -119,6 +103,4 @@ check_exit "diff --pid without a command is a usage error" 2 "$ctl" diff --pid "
 kill "$dpid" 2>/dev/null
 wait "$dpid" 2>/dev/null
 
-for ((dk = 0; dk < ${#diff_knobs[@]}; dk += 2)); do
-	echo "${diff_knobs[dk]}" > "${diff_knobs[dk + 1]}" || true
-done
+restore_knobs

@@ -3,14 +3,9 @@
 # (Tests/integration/map_check.py --dom-only), and the progress line of walk
 # and verify, on a pty and off it.
 
-scenario_bin=${PGWALK_SCENARIO:-$(dirname "$ctl")/pgwalk-scenario}
-: > "$work/map-layout"
-coproc MAPSC { exec "$scenario_bin" diff-steps; }
-while read -r -t 60 line <&"${MAPSC[0]}"; do
-	echo "$line" >> "$work/map-layout"
-	[ "$line" = ready ] && break
-done
-mpid=$MAPSC_PID
+. Tests/integration/diff-steps.sh
+start_diff_steps "$work/map-layout"
+mpid=$diff_steps_pid
 check "map --pid: writes the HTML page" "$ctl" map --pid "$mpid" --output "$work/map.html"
 "$ctl" walk --pid "$mpid" --output "$work/map.pgw" > /dev/null
 check "map --input: the same page from a saved stream" "$ctl" map --input "$work/map.pgw" --output "$work/map2.html"

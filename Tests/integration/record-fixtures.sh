@@ -84,20 +84,8 @@ record() {
 # recording, and put its settings back afterwards: DAMON_STAT (on by
 # default in Debian's 7.x) samples physical memory by clearing them through
 # the rmap, MGLRU's aging walks page tables (6.12, 7.x).
-restore=()
-set_knob() {
-	local file=$1 value=$2
-	[ -w "$file" ] || return 0
-	restore+=("$(cat "$file")" "$file")
-	echo "$value" > "$file"
-}
-put_back() {
-	local i
-	for ((i = 0; i < ${#restore[@]}; i += 2)); do
-		echo "${restore[i]}" > "${restore[i + 1]}" || true
-	done
-}
-trap put_back EXIT
+. Tests/lib/knobs.sh
+trap restore_knobs EXIT
 set_knob /sys/module/damon_stat/parameters/enabled N
 set_knob /sys/kernel/mm/lru_gen/enabled n
 

@@ -10,13 +10,9 @@ cd "$(dirname "$0")/../.."
 
 ctl=${PGWALKCTL:-.build/release/pgwalkctl}
 out=${1:-Tests/PgwalkKitTests/Fixtures/map-diff-steps-${PGWALK_PAGING:-4}level}
-coproc SCENARIO { exec "$(dirname "$ctl")/pgwalk-scenario" diff-steps; }
-: > "$out.layout"
-while read -r -t 60 line <&"${SCENARIO[0]}"; do
-	echo "$line" >> "$out.layout"
-	[ "$line" = ready ] && break
-done
-pid=$SCENARIO_PID
+. Tests/integration/diff-steps.sh
+start_diff_steps "$out.layout"
+pid=$diff_steps_pid
 "$ctl" walk --pid "$pid" --output "$out.pgw" > /dev/null
 kill "$pid"
 wait "$pid" 2>/dev/null || true

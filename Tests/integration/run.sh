@@ -9,36 +9,11 @@ ctl=${PGWALKCTL:-.build/release/pgwalkctl}
 target=Tests/kernel/build/pgwalk-target
 ko=${PGWALK_KO:-kmod/pgwalk.ko}
 work=$(mktemp -d)
-passed=0
-failed=0
-n=0
-
+. Tests/lib/tap.sh
+tap_detail() { head -n 40; }
 # Each test's time, when it is long, as a comment: make check counts minutes.
-last=$SECONDS
-took() { [ $((SECONDS - last)) -lt 20 ] || echo "#   took $((SECONDS - last)) s"; last=$SECONDS; }
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; took; }
-# not_ok NAME [OUTPUT]: the first 40 lines of OUTPUT, or of a Swift test
-# run's only the failures (its progress lines would hide them).
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	took
-	[ -n "${2:-}" ] || return 0
-	if grep -q '✘' "$2"; then grep '✘' "$2"; else cat "$2"; fi | sed 's/^/#   /' | head -40
-}
-
-# check NAME COMMAND...: the command must exit 0.
-check() {
-	local name=$1; shift
-	if "$@" > "$work/out" 2>&1; then ok "$name"; else not_ok "$name (exit $?)" "$work/out"; fi
-}
-
-# check_exit NAME CODE COMMAND...: the command must exit with CODE.
-check_exit() {
-	local name=$1 want=$2; shift 2
-	"$@" > "$work/out" 2>&1
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $got, want $want)" "$work/out"; fi
-}
+test_started=$SECONDS
+tap_after() { [ $((SECONDS - test_started)) -lt 20 ] || echo "#   took $((SECONDS - test_started)) s"; test_started=$SECONDS; }
 
 start_target() {
 	: > "$work/layout"
@@ -167,5 +142,4 @@ fi
 check_exit "exit 3: module not loaded" 3 bash -c "rmmod pgwalk; '$ctl' walk --pid 1; rc=\$?; insmod '$ko'; exit \$rc"
 
 rm -rf "$work"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_summary

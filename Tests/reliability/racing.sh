@@ -44,40 +44,13 @@ thp=/sys/kernel/mm/transparent_hugepage
 khd=$thp/khugepaged
 ksm=/sys/kernel/mm/ksm
 work=$(mktemp -d /tmp/racing.XXXXXX)
-passed=0
-failed=0
-n=0
 churn_pid=
-
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-# not_ok NAME [FILE]: the first 20 lines of FILE as comments
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -n "${2:-}" ] && [ -s "$2" ] && sed 's/^/#   /' "$2" | head -20
-	return 0
-}
+. Tests/lib/tap.sh
 
 ms() { echo $(($(date +%s%N) / 1000000)); }
 secs_ms=$(awk -v s="$secs" 'BEGIN { printf "%d", s * 1000 }')
 
-# The sysfs knobs this suite turns, saved to be put back.
-saved=()
-set_knob() {
-	[ -w "$1" ] || return 1
-	saved+=("$1=$(cat "$1")")
-	echo "$2" > "$1"
-}
-restore_knobs() {
-	local i
-	for ((i = ${#saved[@]} - 1; i >= 0; i--)); do
-		local kv=${saved[$i]}
-		local v=${kv#*=}
-		# THP's enabled reads "always [madvise] never": the selected word
-		case $v in *\[*) v=${v#*[}; v=${v%%]*} ;; esac
-		echo "$v" > "${kv%%=*}" 2>/dev/null
-	done
-	saved=()
-}
+. Tests/lib/knobs.sh
 
 cleanup() {
 	[ -n "$churn_pid" ] && kill -CONT -- "-$churn_pid" 2>/dev/null && kill -KILL -- "-$churn_pid" 2>/dev/null
@@ -314,5 +287,4 @@ done
 s=$(sed -n 's/^sessions: //p' "$info")
 if [ "$s" = 0 ]; then ok "sessions: 0 after the suite"; else not_ok "sessions: $s after the suite"; fi
 echo "# racing: $(($(ms) - start)) ms"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_summary
