@@ -45,13 +45,22 @@ public enum ProcessRunState: Sendable, Hashable {
     /// file. The command name (field 2) may contain spaces and parentheses,
     /// so the state is the first character after the last ") ".
     public static func parse(statLine: some Collection<UInt8>) throws -> ProcessRunState {
+        let fields = try fieldsAfterName(statLine)
+        return ProcessRunState(code: Character(Unicode.Scalar(fields[0].first!)))
+    }
+
+    /// The fields of a stat line after the command name (which may hold
+    /// spaces and parentheses): state, ppid, pgrp, session, tty_nr, tpgid,
+    /// flags...
+    static func fieldsAfterName(_ statLine: some Collection<UInt8>) throws -> [ArraySlice<UInt8>] {
         let bytes = Array(statLine)
         guard let close = bytes.lastIndex(of: UInt8(ascii: ")")),
-              close + 2 < bytes.count, bytes[close + 1] == UInt8(ascii: " ")
+              close + 2 < bytes.count, bytes[close + 1] == UInt8(ascii: " "), bytes[close + 2] != UInt8(ascii: " ")
         else {
             throw ProcfsError(.malformedStat(String(decoding: bytes, as: UTF8.self)), operation: "parse stat")
         }
-        return ProcessRunState(code: Character(Unicode.Scalar(bytes[close + 2])))
+        // Not empty: the byte after ") " is not a space.
+        return bytes[(close + 2)...].split(separator: UInt8(ascii: " "))
     }
 
     /// The state of process `pid` (its main thread), from /proc/PID/stat.
@@ -96,13 +105,9 @@ public enum ProcessRunState: Sendable, Hashable {
     /// running, so a pagemap read that met end-of-file then is explained.
     static func isExitingOrGone(pid: pid_t) -> Bool {
         guard let line = try? ProcfsFile.readAll(FilePath("/proc/\(pid)/stat"), perProcess: true),
-              let state = try? parse(statLine: line)
+              let fields = try? fieldsAfterName(line)
         else { return true }
-        if state.hasExited { return true }
-        let bytes = Array(line)
-        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return false }
-        // After ") ": state ppid pgrp session tty_nr tpgid flags.
-        let fields = bytes[(close + 2)...].split(separator: UInt8(ascii: " "))
+        if ProcessRunState(code: Character(Unicode.Scalar(fields[0].first!))).hasExited { return true }
         guard fields.count > 6, let flags = UInt64(String(decoding: fields[6], as: UTF8.self)) else { return false }
         let pfExiting: UInt64 = 0x4
         return flags & pfExiting != 0
