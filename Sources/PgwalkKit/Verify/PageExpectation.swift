@@ -45,7 +45,7 @@ public struct PageExpectation: Sendable {
 
     /// The marker payload bit of a guard region (FORMAT.md section 4,
     /// PGWALK_MARKER_GUARD).
-    static let guardMarkerBit: UInt64 = 4
+    package static let guardMarkerBit: UInt64 = 4
 
     /// Whether the file bit of `page` can only be decided with
     /// /proc/kpageflags (`KPF_ANON` of its frame).
