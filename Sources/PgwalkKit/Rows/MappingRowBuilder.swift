@@ -5,7 +5,7 @@
 /// Leaves come from `pte_entry`, huge `pmd_entry`/`pud_entry` leaves and
 /// `hugetlb_entry`; holes inside a VMA become `.none` rows at the level the
 /// walker reports (its depth). Holes outside VMAs are not rows.
-public struct MappingRowBuilder: PageWalkOps {
+public struct MappingRowBuilder: StreamReplayOps {
     public let callbacks: Set<WalkCallback> = [
         .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA, .postVMA,
     ]

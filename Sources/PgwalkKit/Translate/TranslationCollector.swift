@@ -7,7 +7,7 @@
 /// address's step at the callback's level; a later call at a level replaces
 /// what was known from that level down (the kernel walks top down, and a
 /// resumed walk reports the same entries again).
-public struct TranslationCollector: LevelEntryOps {
+public struct TranslationCollector: LevelEntryOps, StreamReplayOps {
     public let callbacks: Set<WalkCallback> = [
         .pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA,
     ]

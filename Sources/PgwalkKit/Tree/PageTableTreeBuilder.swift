@@ -7,7 +7,7 @@
 /// table opens it. A slot seen again (a resumed walk repeats the entries
 /// above the resume address; a 4-level pgd slot that is none is reported
 /// by `pgd_entry` and again as a hole) is counted once.
-public struct PageTableTreeBuilder: LevelEntryOps {
+public struct PageTableTreeBuilder: LevelEntryOps, StreamReplayOps {
     public let callbacks: Set<WalkCallback> = [
         .pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .preVMA,
     ]

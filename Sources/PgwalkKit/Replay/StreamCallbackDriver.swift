@@ -9,22 +9,34 @@
 ///
 /// Mapping: VMA -> `pre_vma` (or `test_walk` for a VMA the module did not
 /// walk), ENTRY -> `p?d_entry`, PTE_RUN/PTE_SEQ/NONE_RUN -> one `pte_entry`
-/// per page (PTE_SEQ and NONE_RUN through ``PageWalkOps/pteSequence(_:walk:)``
-/// and ``PageWalkOps/pteNoneRun(addr:count:walk:)``, which ops may take in one step), HOLE -> one `pte_hole` per merged call, HUGETLB ->
+/// per page (PTE_SEQ and NONE_RUN through ``StreamReplayOps/pteSequence(_:walk:)``
+/// and ``StreamReplayOps/pteNoneRun(addr:count:walk:)``, which ops may take in one step), HOLE -> one `pte_hole` per merged call, HUGETLB ->
 /// `hugetlb_entry`. `post_vma` is called when the walk leaves a VMA. The
 /// actions and results the ops return are ignored: the kernel already made
 /// its choices, and the stream is what it did.
 public struct StreamCallbackDriver<Source: ByteSource> {
+    /// The stream being replayed, positioned after the records run so far.
     public private(set) var decoder: StreamDecoder<Source>
 
+    /// A driver for the stream `decoder` reads (its header already read).
     public init(decoder: StreamDecoder<Source>) {
         self.decoder = decoder
     }
 
+    /// The stream's header: the walk's pid, range, geometry and flags.
     public var header: StreamHeader { decoder.header }
 
-    /// Replays every record into `ops` and returns the END record.
+    /// Replays every record into `ops`, one `pte_entry` call per page of a
+    /// run, and returns the END record.
     public mutating func run<Ops: PageWalkOps>(ops: inout Ops) throws -> EndRecord {
+        var replay = EntryByEntryReplay(base: consume ops)
+        defer { ops = replay.base }
+        return try run(ops: &replay)
+    }
+
+    /// Replays every record into `ops`, runs of PTEs through its
+    /// ``StreamReplayOps`` hooks, and returns the END record.
+    public mutating func run<Ops: StreamReplayOps>(ops: inout Ops) throws -> EndRecord {
         let geometry = decoder.header.geometry
         let pageSize = geometry.pageSize
         var walk = WalkContext(geometry: geometry)
