@@ -31,12 +31,7 @@ public struct ModuleReplayOps: PageWalkOps {
     }
 
     /// The module's action for an entry (kmod/pgwalk_walk.c).
-    public static func action(for entry: PageTableEntry) -> WalkAction {
-        switch entry.level {
-        case .pgd, .p4d: return .subtree
-        case .pud, .pmd, .pte: return entry.isPresent && !entry.isLeaf ? .subtree : .continue
-        }
-    }
+    public static func action(for entry: PageTableEntry) -> WalkAction { .module(for: entry) }
 
     private mutating func stops(_ callback: WalkCallback, _ addr: UInt64) -> Bool {
         guard let next = pendingStops.first, next.callback == callback, next.addr == addr else { return false }
