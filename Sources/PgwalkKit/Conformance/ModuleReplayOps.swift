@@ -26,6 +26,7 @@ public struct ModuleReplayOps: PageWalkOps {
     /// STOPs not reproduced yet.
     public private(set) var pendingStops: [StopRecord]
 
+    /// Ops that stop where the trace's `stops` stopped, in order.
     public init(stops: [StopRecord]) {
         self.pendingStops = stops
     }

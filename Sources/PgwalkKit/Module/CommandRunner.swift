@@ -15,8 +15,10 @@ public protocol CommandRunner: Sendable {
 
 /// posix_spawn with stdin from /dev/null and stdout+stderr captured.
 public struct SpawnedCommandRunner: CommandRunner {
+    /// A runner that spawns real processes.
     public init() {}
 
+    /// Runs `arguments` (searched in PATH); its exit status and output.
     public func run(_ arguments: [String]) -> (status: Int32, output: String) {
         var pipeFDs: [Int32] = [-1, -1]
         guard makePipe(&pipeFDs) else { return (-1, "pipe: \(String(cString: strerror(errno)))") }

@@ -12,6 +12,7 @@ public struct CollectedWalk: Sendable {
     /// The END record's status: 0, or a negative errno.
     public var status: Int32
 
+    /// A walk described by `description`, with what it found.
     public init(description: WalkDescription, vmas: [VMA] = [], rows: [MappingRow] = [], status: Int32 = 0) {
         self.description = description
         self.vmas = vmas
@@ -24,8 +25,10 @@ public struct CollectedWalk: Sendable {
 /// ``CollectedWalk``: any source a walk can be rendered from (the module, a
 /// saved stream, pagemap) can be collected the same way.
 public final class WalkCollector: WalkRenderer {
+    /// The walk given so far; nil before ``begin(_:)``.
     public private(set) var walk: CollectedWalk?
 
+    /// A collector with nothing collected.
     public init() {}
 
     public func begin(_ description: WalkDescription) {

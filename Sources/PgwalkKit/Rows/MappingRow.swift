@@ -20,12 +20,17 @@ public struct MappingRow: Hashable, Sendable {
         }
     }
 
+    /// The row's first address.
     public var start: UInt64
+    /// The row's end (exclusive).
     public var end: UInt64
+    /// Where the walk found the entries.
     public var placement: Placement
     /// `.none` for a hole or an empty entry.
     public var kind: EntryKind
+    /// The entries' flags, alike for every page of the row.
     public var flags: EntryFlags
+    /// The swap type of swap entries (0 for other kinds).
     public var swapType: UInt8
     /// The first page's PFN, swap offset or marker bits.
     public var payload: UInt64
@@ -45,6 +50,7 @@ public struct MappingRow: Hashable, Sendable {
     /// huge pages for PMD, PUD and hugetlb rows, table slots for holes.
     public var entryCount: UInt64 = 1
 
+    /// How many 4 KiB pages the row spans.
     public var pageCount: UInt64 { (end - start) >> 12 }
 
     /// What the payload of the row's first page means, by kind.
@@ -55,6 +61,7 @@ public struct MappingRow: Hashable, Sendable {
         case none
     }
 
+    /// The row's first payload, by what it means for the row's kind.
     public var payloadField: PayloadField {
         switch kind {
         case .present, .migration, .device, .hwpoison: return .pfn(payload)

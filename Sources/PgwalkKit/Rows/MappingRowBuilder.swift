@@ -6,6 +6,8 @@
 /// `hugetlb_entry`; holes inside a VMA become `.none` rows at the level the
 /// walker reports (its depth). Holes outside VMAs are not rows.
 public struct MappingRowBuilder: StreamReplayOps {
+    /// The callbacks rows need: entries at the pud, pmd and pte levels, holes,
+    /// hugetlb entries and the VMA callbacks.
     public let callbacks: Set<WalkCallback> = [
         .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA, .postVMA,
     ]
@@ -17,6 +19,9 @@ public struct MappingRowBuilder: StreamReplayOps {
     /// VMAs seen, in order, handed to `vmaStarted`.
     private let vmaStarted: (VMA) -> Void
 
+    /// A builder that reports each VMA it enters to `vmaStarted` and each
+    /// finished row to `emit`. `pfnVisible` false folds rows on equal payloads;
+    /// `pageShift` is the walk's page size.
     public init(pfnVisible: Bool, pageShift: Int = 12,
                 vmaStarted: @escaping (VMA) -> Void = { _ in },
                 emit: @escaping (MappingRow) -> Void) {

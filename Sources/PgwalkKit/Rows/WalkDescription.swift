@@ -1,17 +1,27 @@
 /// What a walk output is about, printed before its rows.
 public struct WalkDescription: Sendable {
+    /// Where the walk came from.
     public enum SourceKind: String, Sendable {
         case kernel, pagemap, snapshot
     }
 
+    /// The target process.
     public var pid: Int32
+    /// Where the walk came from.
     public var source: SourceKind
+    /// The paging geometry of the walk.
     public var geometry: PagingGeometry
+    /// The release of the kernel walked (`uname -r`).
     public var kernelRelease: String
+    /// Whether PFNs are shown (the module and pagemap hide them without
+    /// CAP_SYS_ADMIN).
     public var pfnVisible: Bool
+    /// The first address walked.
     public var start: UInt64
+    /// The end of the range walked.
     public var end: UInt64
 
+    /// A walk of `pid` over `[start, end)`.
     public init(pid: Int32, source: SourceKind, geometry: PagingGeometry, kernelRelease: String,
                 pfnVisible: Bool, start: UInt64, end: UInt64) {
         self.pid = pid
@@ -23,6 +33,7 @@ public struct WalkDescription: Sendable {
         self.end = end
     }
 
+    /// The walk a stream describes, from its header.
     public init(header: StreamHeader, source: SourceKind = .kernel) {
         self.init(pid: Int32(bitPattern: header.pid), source: source, geometry: header.geometry,
                   kernelRelease: header.release, pfnVisible: header.flags.contains(.pfnVisible),

@@ -101,6 +101,32 @@ import Glibc
         #expect(batched.noneRuns > 0)
     }
 
+    /// The overview's example, as written there: the huge PMDs a replay
+    /// finds are the ones the model finds walking module-like.
+    struct HugeLeaves: PageWalkOps {
+        let callbacks: Set<WalkCallback> = [.pmdEntry]
+        var found: [UInt64] = []
+        mutating func pmdEntry(_ entry: PageTableEntry, addr: UInt64, next: UInt64,
+                               walk: inout WalkContext) -> Int32 {
+            if entry.isLeaf { found.append(addr) }
+            return 0
+        }
+    }
+
+    @Test(arguments: streams)
+    func theOverviewsExampleFindsTheSameHugeLeavesBothWays(name: String) throws {
+        var ops = HugeLeaves()
+        _ = try Pgwalk.replay(savedStream: try Self.path(name), through: &ops)
+        #expect(!ops.found.isEmpty, "\(name) holds a THP")
+
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: try Self.path(name).string)))
+        var modelled = ModuleLikeOps(HugeLeaves())
+        let tables = try StreamPageTables.build(from: MemoryByteSource(bytes))
+        _ = PageWalker(source: tables.pageTables)
+            .walkPageRange(start: tables.header.start, end: tables.header.end, ops: &modelled)
+        #expect(modelled.base.found == ops.found)
+    }
+
     // MARK: - Walk into rows
 
     /// The rows of a saved stream tile every walked VMA (within the walked
