@@ -17,11 +17,30 @@ let package = Package(
         // Kernel UAPI structures and the ioctl/signal calls Swift cannot
         // express directly (variadic ioctl, PAGEMAP_SCAN structs).
         .target(name: "CPgwalkShims"),
-        // All logic: stream decoder, walker model, pagemap reader, verify.
+        // The library: stream decoder, walker model, procfs readers, verify,
+        // conformance (docs: Sources/PgwalkKit/PgwalkKit.docc).
         .target(
             name: "PgwalkKit",
             dependencies: [
                 "CPgwalkShims",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The text, CSV, JSON and HTML outputs of the commands. Nothing in
+        // PgwalkKit depends on it.
+        .target(
+            name: "PgwalkRender",
+            dependencies: [
+                "PgwalkKit",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The selftest harness: scenarios run against the loaded module and
+        // checked against /proc. Linked only by pgwalkctl.
+        .target(
+            name: "PgwalkSelftest",
+            dependencies: [
+                "PgwalkKit",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -30,6 +49,8 @@ let package = Package(
             name: "pgwalkctl",
             dependencies: [
                 "PgwalkKit",
+                "PgwalkRender",
+                "PgwalkSelftest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -38,8 +59,16 @@ let package = Package(
         .executableTarget(name: "pgwalk-scenario", path: "Sources/pgwalk-scenario"),
         .testTarget(
             name: "PgwalkKitTests",
-            dependencies: ["PgwalkKit"],
+            dependencies: ["PgwalkKit", "PgwalkRender"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PgwalkRenderTests",
+            dependencies: ["PgwalkRender", "PgwalkKit"]
+        ),
+        .testTarget(
+            name: "PgwalkSelftestTests",
+            dependencies: ["PgwalkSelftest", "PgwalkKit"]
         ),
     ]
 )

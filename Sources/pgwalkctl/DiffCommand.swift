@@ -1,5 +1,6 @@
 import ArgumentParser
 import PgwalkKit
+import PgwalkRender
 
 /// `pgwalkctl diff`: what changed between two walks of one address space,
 /// page by page, summarised per VMA.

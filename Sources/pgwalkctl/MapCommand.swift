@@ -1,5 +1,6 @@
 import ArgumentParser
 import PgwalkKit
+import PgwalkRender
 import SystemPackage
 
 /// `pgwalkctl map`: a picture of the address space, one self-contained HTML

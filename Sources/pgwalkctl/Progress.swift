@@ -1,4 +1,5 @@
 import PgwalkKit
+import PgwalkRender
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

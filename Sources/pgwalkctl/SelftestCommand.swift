@@ -1,5 +1,6 @@
 import ArgumentParser
 import PgwalkKit
+import PgwalkSelftest
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

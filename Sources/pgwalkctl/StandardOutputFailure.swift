@@ -1,4 +1,5 @@
 import PgwalkKit
+import PgwalkRender
 import SystemPackage
 
 /// Standard output could not be written: a full disk (or another I/O

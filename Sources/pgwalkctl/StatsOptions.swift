@@ -1,5 +1,6 @@
 import ArgumentParser
 import PgwalkKit
+import PgwalkRender
 
 /// `--stats`, for the commands whose cost people measure (`walk`, `verify`).
 struct StatsOptions: ParsableArguments {

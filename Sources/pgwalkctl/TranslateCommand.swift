@@ -1,5 +1,6 @@
 import ArgumentParser
 import PgwalkKit
+import PgwalkRender
 
 /// `pgwalkctl translate`: the path of addresses through the page tables,
 /// one line per level, as crash's `vtop` shows it, from the kernel's own

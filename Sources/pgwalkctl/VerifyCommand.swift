@@ -1,5 +1,6 @@
 import ArgumentParser
 import PgwalkKit
+import PgwalkRender
 
 /// `pgwalkctl verify`: every page of every VMA, the module's walk against
 /// /proc/PID/pagemap. Exit 0 when all match, 1 when mismatches persist.

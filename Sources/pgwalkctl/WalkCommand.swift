@@ -1,5 +1,6 @@
 import ArgumentParser
 import PgwalkKit
+import PgwalkRender
 import SystemPackage
 
 /// `pgwalkctl walk`: the page tables of a process, as a readable table in the

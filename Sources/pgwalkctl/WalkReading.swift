@@ -1,4 +1,5 @@
 import PgwalkKit
+import PgwalkRender
 import SystemPackage
 
 /// Where the walk-like commands (`walk`, `diff`, `map`) get a walk from, and

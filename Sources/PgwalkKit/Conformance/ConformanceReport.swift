@@ -13,6 +13,7 @@ public struct ConformanceReport: Sendable, CustomStringConvertible {
     /// The kernel walker the Swift walker mirrored.
     public let semantics: WalkerSemantics
 
+    /// Whether the two call sequences were the same.
     public var passed: Bool { mismatch == nil }
 
     public var description: String {

@@ -26,17 +26,13 @@ public struct ModuleReplayOps: PageWalkOps {
     /// STOPs not reproduced yet.
     public private(set) var pendingStops: [StopRecord]
 
+    /// Ops that stop where the trace's `stops` stopped, in order.
     public init(stops: [StopRecord]) {
         self.pendingStops = stops
     }
 
     /// The module's action for an entry (kmod/pgwalk_walk.c).
-    public static func action(for entry: PageTableEntry) -> WalkAction {
-        switch entry.level {
-        case .pgd, .p4d: return .subtree
-        case .pud, .pmd, .pte: return entry.isPresent && !entry.isLeaf ? .subtree : .continue
-        }
-    }
+    public static func action(for entry: PageTableEntry) -> WalkAction { .module(for: entry) }
 
     private mutating func stops(_ callback: WalkCallback, _ addr: UInt64) -> Bool {
         guard let next = pendingStops.first, next.callback == callback, next.addr == addr else { return false }

@@ -6,35 +6,46 @@
 public struct TraceCallSequence: Sendable {
     /// One expected call and the stream record it came from.
     public struct Call: Hashable, Sendable {
+        /// The callback made, with its arguments.
         public var event: WalkEvent
+        /// The index of the record that carried it.
         public var recordIndex: Int
     }
 
     /// One `walk_page_range()` call of the trace (a WALK_BEGIN frame).
     public struct Walk: Hashable, Sendable {
+        /// The first address of the walk's range.
         public var start: UInt64
+        /// The end of the walk's range.
         public var end: UInt64
         /// The STOP records inside the frame, in order.
         public var stops: [StopRecord]
+        /// The index of the record that began the walk.
         public var recordIndex: Int
     }
 
     /// A trace whose structure is unusable for a replay.
     public struct StructureError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The index of the offending record (nil: the stream as a whole).
         public var recordIndex: Int?
+        /// What is wrong.
         public var message: String
         public var description: String {
             "trace: " + (recordIndex.map { "record #\($0): " } ?? "") + message
         }
     }
 
+    /// The paging geometry of the stream.
     public let geometry: PagingGeometry
     /// The header's `kernel_version`: the kernel whose walker made the calls.
     public let linuxVersionCode: UInt32
+    /// Every callback of every walk, in order.
     public private(set) var calls: [Call] = []
+    /// The walks of the trace, one per WALK_BEGIN.
     public private(set) var walks: [Walk] = []
     private var inWalk = false
 
+    /// An empty sequence for the stream of `header` (a trace stream).
     public init(header: StreamHeader) throws(StructureError) {
         guard header.isTrace else {
             throw StructureError(recordIndex: nil, message: "the stream was recorded without `trace`; request it with the trace token to check conformance")

@@ -3,8 +3,11 @@
 /// the same kind, whose frames (or swap offsets) continue one another on
 /// both sides, so that the run describes each of its pages exactly.
 public struct ChangeRun: Hashable, Sendable {
+    /// The run's first address.
     public var start: UInt64
+    /// The run's end (exclusive).
     public var end: UInt64
+    /// How the pages changed.
     public var change: PageChange
     /// The pages before, clipped to the run (nil: no VMA or not walked).
     public var before: MappingRow?
@@ -15,6 +18,7 @@ public struct ChangeRun: Hashable, Sendable {
     /// Entry flags clear after that were set before.
     public var flagsCleared: EntryFlags
 
+    /// A run of pages over `[start, end)` that changed alike.
     public init(start: UInt64, end: UInt64, change: PageChange, before: MappingRow?, after: MappingRow?,
                 flagsSet: EntryFlags = [], flagsCleared: EntryFlags = []) {
         self.start = start
@@ -26,6 +30,7 @@ public struct ChangeRun: Hashable, Sendable {
         self.flagsCleared = flagsCleared
     }
 
+    /// How many pages the run spans.
     public func pageCount(pageShift: Int = 12) -> UInt64 { (end - start) >> UInt64(pageShift) }
 }
 

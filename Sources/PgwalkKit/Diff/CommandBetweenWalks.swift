@@ -8,8 +8,11 @@ import Musl
 /// walks: in the foreground, with our stdin and stderr, and its stdout sent
 /// to our stderr so that the diff (perhaps JSON) alone goes to stdout.
 public enum CommandBetweenWalks {
+    /// A command that could not be run or failed.
     public struct Failure: Error, CustomStringConvertible {
+        /// The command line.
         public var command: String
+        /// How it failed.
         public var reason: String
         public var description: String { "the command between the walks, \(command), \(reason)" }
     }

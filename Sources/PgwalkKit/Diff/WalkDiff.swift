@@ -26,7 +26,9 @@ public struct WalkDiff: Sendable {
         public var before: VMA?
         /// The VMA in the second walk (nil when removed).
         public var after: VMA?
+        /// Whether the VMA was added, removed, changed or is the same.
         public var status: VMAStatus
+        /// The runs of pages that changed, in address order.
         public var runs: [ChangeRun] = []
         /// Pages changed, by kind of change.
         public var pages: [PageChange: UInt64] = [:]
@@ -35,7 +37,9 @@ public struct WalkDiff: Sendable {
         public var vma: VMA { after ?? before! }
     }
 
+    /// The first walk.
     public let before: WalkDescription
+    /// The second walk.
     public let after: WalkDescription
     /// Whether frames were compared: both walks show PFNs. Without them a
     /// new frame cannot be told from the old one.
@@ -50,6 +54,8 @@ public struct WalkDiff: Sendable {
         public var description: String
     }
 
+    /// The differences between walk `a` and walk `b`. Throws when the two are
+    /// not of the same process and range.
     public init(before a: CollectedWalk, after b: CollectedWalk) throws(Mismatch) {
         guard a.description.geometry == b.description.geometry else {
             throw Mismatch(description: "the walks have different paging geometries (\(a.description.geometry) and \(b.description.geometry)): they are not of one address space")

@@ -13,47 +13,72 @@ public struct AddressSpaceMap: Sendable {
     /// A stretch of the axis: addresses `[start, end)` drawn from `offset`
     /// for `length` units.
     public struct Piece: Hashable, Sendable {
+        /// The first address of the stretch.
         public var start: UInt64
+        /// The end of the stretch (exclusive).
         public var end: UInt64
         /// An empty stretch drawn short, not to scale.
         public var compressed: Bool
+        /// Where the stretch starts on the axis, in units.
         public var offset: Double
+        /// How long it is drawn, in units.
         public var length: Double
     }
 
     /// A run of pages mapped alike, with where it is drawn.
     public struct Run: Hashable, Sendable {
+        /// The run's first address.
         public var start: UInt64
+        /// The run's end (exclusive).
         public var end: UInt64
+        /// How the run is coloured.
         public var mappingClass: MappingClass
+        /// The row the run comes from.
         public var row: MappingRow
+        /// Where the run starts on the axis, in units.
         public var offset: Double
+        /// How long it is drawn, in units.
         public var length: Double
     }
 
     /// A VMA with where it is drawn.
     public struct Area: Hashable, Sendable {
+        /// The VMA.
         public var vma: VMA
+        /// Where the VMA starts on the axis, in units.
         public var offset: Double
+        /// How long it is drawn, in units.
         public var length: Double
     }
 
+    /// How long an empty stretch longer than ``compressAbove`` is drawn.
     public static let breakLength = 24.0
+    /// The shortest any VMA or stretch is drawn, so nothing walked disappears.
     public static let minLength = 2.0
 
+    /// The walk the map is of.
     public let description: WalkDescription
+    /// The first address on the axis.
     public let start: UInt64
+    /// The end of the axis: the top of the user address space.
     public let end: UInt64
+    /// Empty stretches longer than this many bytes are drawn as breaks.
     public let compressAbove: UInt64
     /// Bytes per unit in the stretches drawn to scale.
     public private(set) var bytesPerUnit: Double = 4096
+    /// The stretches of the axis, in order, covering it whole.
     public private(set) var pieces: [Piece] = []
+    /// The runs of mapped pages, in address order.
     public private(set) var runs: [Run] = []
+    /// The VMAs, in address order.
     public private(set) var areas: [Area] = []
     /// Bytes mapped, by class.
     public private(set) var totals: [MappingClass: UInt64] = [:]
+    /// The axis's whole length, in units.
     public var length: Double { (pieces.last.map { $0.offset + $0.length }) ?? 0 }
 
+    /// The map of `walk`, at most `maxLength` units long, with empty stretches
+    /// longer than `compressAbove` bytes drawn as breaks.
     public init(walk: CollectedWalk, maxLength: Double = 48 * 1200, compressAbove: UInt64 = 1 << 21) {
         description = walk.description
         let pageSize = walk.description.geometry.pageSize

@@ -15,6 +15,7 @@ public enum MappingClass: String, CaseIterable, Hashable, Sendable {
     /// Inside a VMA, nothing mapped (a none entry or a hole).
     case none
 
+    /// The class of the pages of `row`.
     public init(_ row: MappingRow) {
         switch row.kind {
         case .present:

@@ -1,7 +1,9 @@
 /// The flag bits of the info word (bits 4-18, FORMAT.md section 4), at their
 /// positions in the info word so they can be masked directly.
 public struct EntryFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
+    /// The bits, at their positions in the info word.
     public let rawValue: UInt64
+    /// Flags from their bits.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
     /// Maps memory directly: a present PTE, a huge PMD/PUD, a hugetlb entry,
@@ -13,10 +15,15 @@ public struct EntryFlags: OptionSet, Hashable, Sendable, CustomStringConvertible
     public static let user = EntryFlags(rawValue: 1 << 6)
     /// Young.
     public static let accessed = EntryFlags(rawValue: 1 << 7)
+    /// Written to since the bit was cleared.
     public static let dirty = EntryFlags(rawValue: 1 << 8)
+    /// Not executable (NX).
     public static let noExec = EntryFlags(rawValue: 1 << 9)
+    /// Global: kept in the TLB across address spaces.
     public static let global = EntryFlags(rawValue: 1 << 10)
+    /// Soft-dirty: written since soft-dirty bits were cleared.
     public static let softDirty = EntryFlags(rawValue: 1 << 11)
+    /// Write-protected by userfaultfd.
     public static let uffdWP = EntryFlags(rawValue: 1 << 12)
     /// NUMA hinting or PROT_NONE.
     public static let protNone = EntryFlags(rawValue: 1 << 13)
@@ -24,6 +31,7 @@ public struct EntryFlags: OptionSet, Hashable, Sendable, CustomStringConvertible
     public static let special = EntryFlags(rawValue: 1 << 14)
     /// Maps the shared zero page (or the huge zero page for a PMD).
     public static let zeroPage = EntryFlags(rawValue: 1 << 15)
+    /// `pte_devmap()`: maps device memory (DAX).
     public static let devmap = EntryFlags(rawValue: 1 << 16)
     /// A swap-format entry marked exclusive.
     public static let exclusive = EntryFlags(rawValue: 1 << 17)

@@ -5,6 +5,7 @@
 /// payload in 24-63. The raw word round-trips unchanged through
 /// ``rawValue``.
 public struct EntryInfo: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The info word as the stream carries it: kind, flags and payload bits.
     public let rawValue: UInt64
 
     static let kindMask: UInt64 = 0xf
@@ -41,7 +42,9 @@ public struct EntryInfo: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// The none entry: kind NONE, no flags, payload 0.
     public static let none = EntryInfo(kind: .none)
 
+    /// What sort of entry it is.
     public var kind: EntryKind { EntryKind(rawValue: UInt8(rawValue & Self.kindMask))! }
+    /// The entry's flags.
     public var flags: EntryFlags { EntryFlags(rawValue: rawValue & EntryFlags.mask) }
     /// `swp_type()` of a swap-format entry.
     public var swapType: UInt8 { UInt8((rawValue >> Self.swapTypeShift) & Self.swapTypeMask) }
@@ -55,6 +58,7 @@ public struct EntryInfo: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// The swap offset of a SWAP entry, else nil.
     public var swapOffset: UInt64? { kind == .swap ? payload : nil }
 
+    /// Whether the entry maps a page itself (a PTE or a huge leaf), not a table.
     public var isLeaf: Bool { flags.contains(.leaf) }
 
     /// A present entry that points to a next-level table.

@@ -5,6 +5,7 @@
 /// the level (pgd to pmd) whose entry was none, after the kernel's
 /// `real_depth()` folding (see ``PagingGeometry/realDepth(_:)``).
 public struct HoleDepth: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The `depth` argument of `pte_hole`: -1 to 3.
     public let rawValue: Int8
 
     /// Accepts -1 to 3, the only depths `walk_page_range()` produces.

@@ -4,10 +4,14 @@
 /// The walker decides none/present/leaf from ``info`` (the raw bits are
 /// architecture specific and may have PFN bits hidden).
 public struct PageTableEntry: Hashable, Sendable, CustomStringConvertible {
+    /// The level of the table the entry is in.
     public var level: PageTableLevel
+    /// The raw value of the entry, as the kernel holds it.
     public var raw: UInt64
+    /// What the module decoded from the raw value.
     public var info: EntryInfo
 
+    /// An entry at `level` with its raw value and decoded info.
     public init(level: PageTableLevel, raw: UInt64, info: EntryInfo) {
         self.level = level
         self.raw = raw

@@ -36,5 +36,6 @@ public protocol PageTableSource {
 }
 
 extension PageTableSource {
+    /// Every PTE table maps: the default for sources that cannot fail to.
     public func mapsPTETable(at address: UInt64, attempt: Int) -> Bool { true }
 }

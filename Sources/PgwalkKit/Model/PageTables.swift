@@ -11,6 +11,7 @@
 /// Later calls override earlier ones: a stream is a sequence of observations
 /// and the latest one of a slot or a range wins.
 public struct PageTables: PageTableSource, Sendable {
+    /// The paging geometry of the tables.
     public let geometry: PagingGeometry
 
     /// The VMAs, sorted by address, never overlapping.
@@ -30,17 +31,20 @@ public struct PageTables: PageTableSource, Sendable {
     /// hugetlb entries by the huge page's start address.
     private var hugetlb: [UInt64: Slot] = [:]
 
+    /// Empty tables of `geometry`: no VMA, every entry none.
     public init(geometry: PagingGeometry) {
         self.geometry = geometry
     }
 
     // MARK: PageTableSource
 
+    /// The VMA containing `address`, or the first one above it (`find_vma()`).
     public func findVMA(_ address: UInt64) -> VMA? {
         let index = firstVMAIndex(endingAbove: address)
         return index < vmas.count ? vmas[index] : nil
     }
 
+    /// The entry of the table at `level` that covers `address` (none when absent).
     public func entry(at level: PageTableLevel, address: UInt64) -> PageTableEntry {
         let stored = geometry.storageLevel(level)
         if stored == .pte {

@@ -1,5 +1,6 @@
 /// A request to ``PageTables`` that cannot describe a real address space.
 public struct PageTablesError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What was wrong with the change.
     public enum Reason: Hashable, Sendable {
         /// A VMA whose start is not below its end, or not page aligned.
         case badVMABounds(start: UInt64, end: UInt64)
@@ -9,8 +10,10 @@ public struct PageTablesError: Error, Hashable, Sendable, CustomStringConvertibl
         case badHugePageSize(UInt64)
     }
 
+    /// What was wrong with the change.
     public let reason: Reason
 
+    /// An error of `reason`.
     public init(_ reason: Reason) { self.reason = reason }
 
     public var description: String {

@@ -17,6 +17,7 @@ public struct PagingGeometry: Hashable, Sendable, CustomStringConvertible {
 
     /// A geometry that is not self-consistent.
     public struct InvalidGeometry: Error, Hashable, Sendable, CustomStringConvertible {
+        /// Why the geometry is invalid.
         public let reason: String
         public var description: String { "invalid paging geometry: \(reason)" }
     }

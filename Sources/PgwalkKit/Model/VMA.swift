@@ -9,14 +9,17 @@ public struct VMA: Hashable, Sendable, CustomStringConvertible {
     public var start: UInt64
     /// End address, exclusive, page aligned.
     public var end: UInt64
+    /// The VMA's flags, as the module reports them.
     public var flags: VMAFlags
     /// The kernel's raw `vm_flags` (numbering is kernel-version specific).
     public var rawVMFlags: UInt64
     /// `vm_pgoff`, in pages.
     public var pageOffset: UInt64
+    /// The inode of the mapped file (0 for anonymous memory).
     public var inode: UInt64
     /// `major << 20 | minor`.
     public var device: UInt32
+    /// What backs the VMA: anonymous memory, a file, shared memory, ...
     public var backing: VMABacking
     /// The name as `/proc/PID/maps` prints it; may be empty.
     public var name: String
@@ -24,6 +27,7 @@ public struct VMA: Hashable, Sendable, CustomStringConvertible {
     /// nil otherwise.
     public var hugePageSize: UInt64?
 
+    /// A VMA over `[start, end)`.
     public init(
         start: UInt64, end: UInt64, flags: VMAFlags = [.read, .write],
         rawVMFlags: UInt64 = 0, pageOffset: UInt64 = 0, inode: UInt64 = 0, device: UInt32 = 0,
@@ -56,6 +60,7 @@ public struct VMA: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether `address` lies in the VMA.
     public func contains(_ address: UInt64) -> Bool { start <= address && address < end }
 
     public var description: String {

@@ -12,6 +12,7 @@ public enum CallPath: Sendable, Equatable, CustomStringConvertible {
     /// (modules before the ftrace path wrote `kprobe`).
     case other(String)
 
+    /// The call path an info file value names.
     public init(infoValue: String) {
         switch infoValue {
         case "exported": self = .exported

@@ -12,6 +12,7 @@ public enum KernelLockdown: Sendable, Equatable {
     /// The file is missing (no securityfs or no lockdown LSM) or unreadable.
     case unknown
 
+    /// Where securityfs shows the lockdown state.
     public static let defaultPath = "/sys/kernel/security/lockdown"
 
     /// Parses the file's one line; `unknown` when no level is bracketed.
@@ -44,6 +45,7 @@ public enum KernelLockdown: Sendable, Equatable {
     /// Whether the kernel is locked down: debugfs then refuses the walk file.
     public var isActive: Bool { self == .integrity || self == .confidentiality }
 
+    /// The state as the lockdown file names it.
     public var name: String {
         switch self {
         case .none: return "none"

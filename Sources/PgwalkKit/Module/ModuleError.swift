@@ -3,6 +3,7 @@ import SystemPackage
 /// A failure to talk to the module, with the errno it came with and what
 /// the user can do about it.
 public struct ModuleError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, to branch on.
     public enum Kind: Sendable, Equatable {
         /// The walk file is not there: the module is not loaded or debugfs
         /// is not mounted.
@@ -28,9 +29,13 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
         case io
     }
 
+    /// What went wrong.
     public var kind: Kind
+    /// The errno of the failing call, if one failed.
     public var errno: Errno?
+    /// The operation that failed (`open`, `write`, `read`, ...).
     public var operation: String
+    /// The target process, when the request named one.
     public var pid: Int32?
     /// For ``Kind/tokenUnsupported``: the token.
     public var token: String?
@@ -39,6 +44,7 @@ public struct ModuleError: Error, CustomStringConvertible, Sendable {
     /// For ``Kind/versionMismatch``: the two sides.
     public var versions: VersionCheck?
 
+    /// An error of `kind` from `operation`.
     public init(kind: Kind, errno: Errno?, operation: String, pid: Int32? = nil, token: String? = nil,
                 lockdown: KernelLockdown? = nil, versions: VersionCheck? = nil) {
         self.kind = kind

@@ -10,6 +10,7 @@ public struct ModuleInfo: Sendable, Equatable {
         lhs.fields.map(\.key) == rhs.fields.map(\.key) && lhs.fields.map(\.value) == rhs.fields.map(\.value)
     }
 
+    /// The info parsed from the file's `key=value` lines.
     public init(parsing text: String) {
         var fields: [(key: String, value: String)] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -21,11 +22,14 @@ public struct ModuleInfo: Sendable, Equatable {
         self.fields = fields
     }
 
+    /// The value of `key`, nil when absent.
     public subscript(key: String) -> String? {
         fields.first { $0.key == key }?.value
     }
 
+    /// The paging levels of the running kernel, as the module reports them.
     public var pagingLevels: Int? { self["paging_levels"].flatMap { Int($0) } }
+    /// The stream format version the module writes.
     public var formatVersion: Int? { self["format_version"].flatMap { Int($0) } }
     /// The request tokens the module accepts (`request_tokens`); modules
     /// that predate the key accepted `pid start end trace`.

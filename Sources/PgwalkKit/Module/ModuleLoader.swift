@@ -9,10 +9,14 @@ import SystemPackage
 /// a .ko file with insmod) when it is not loaded, mounts debugfs where it is
 /// not, and checks the loaded module's versions against this client's.
 public struct ModuleLoader {
+    /// Runs modprobe, insmod and rmmod.
     public var runner: CommandRunner
+    /// Where the module's debugfs files are.
     public var paths: ModulePaths
+    /// Where debugfs is mounted.
     public var debugfs: String
 
+    /// A loader running commands with `runner`.
     public init(runner: CommandRunner = SpawnedCommandRunner(), paths: ModulePaths = .default) {
         self.runner = runner
         self.paths = paths
@@ -121,6 +125,7 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
     public var description: String
     /// Refused because the caller is not root (exit 4, not 7).
     public var needsRoot: Bool
+    /// A load error with its full message.
     public init(_ description: String, needsRoot: Bool = false) {
         self.description = description
         self.needsRoot = needsRoot

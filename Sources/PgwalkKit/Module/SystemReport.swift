@@ -4,21 +4,30 @@ import Glibc
 
 /// The version of pgwalk's library and tool.
 public enum PgwalkKitVersion {
+    /// The release, as `pgwalkctl --version` prints it.
     public static let string = "1.0.0"
 }
 
 /// What `pgwalkctl info` shows: the module (if loaded), the running kernel,
 /// and what /proc/PID/pagemap offers on it.
 public struct SystemReport: Sendable {
+    /// pgwalkctl's version.
     public var toolVersion = PgwalkKitVersion.string
+    /// The running kernel's release (`uname -r`).
     public var kernelRelease: String
+    /// The page size.
     public var pageSize: Int
     /// nil when the module is not loaded; `moduleProblem` says why.
     public var module: ModuleInfo?
+    /// Why the module's info could not be read (nil when it was).
     public var moduleProblem: String?
+    /// Whether PAGEMAP_SCAN works.
     public var pagemapScan: Bool
+    /// The categories PAGEMAP_SCAN accepts, named.
     public var pagemapScanCategories: String
+    /// Whether pagemap shows PFNs to this process.
     public var pfnsVisible: Bool
+    /// Whether /proc/kpageflags can be read.
     public var kpageflagsReadable: Bool
     /// The kernel's lockdown level: at integrity and above the walk file
     /// cannot be opened.
@@ -43,12 +52,14 @@ public struct SystemReport: Sendable {
         return pfn != 0
     }
 
+    /// Whether pagemap shows PFNs to this process (CAP_SYS_ADMIN).
     public static var pagemapShowsPFNs: Bool {
         guard let reader = try? PagemapReader(.current) else { return false }
         defer { try? reader.close() }
         return pagemapShowsPFNs(reader)
     }
 
+    /// What `pgwalkctl info` reports, gathered now.
     public static func gather(paths: ModulePaths = .default) -> SystemReport {
         let release = kernelRelease
         var module: ModuleInfo?
@@ -78,6 +89,7 @@ public struct SystemReport: Sendable {
                             pfnsVisible: pfns, kpageflagsReadable: kpf, lockdown: .current)
     }
 
+    /// The report as `pgwalkctl info` prints it.
     public var text: String {
         var lines = ["pgwalkctl \(toolVersion)", "kernel: \(kernelRelease), page size \(pageSize)"]
         if let module {
@@ -116,6 +128,7 @@ public struct SystemReport: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The report as `pgwalkctl info --json` prints it.
     public var json: String {
         var parts = ["\"schema\":\"pgwalk.info/1\"", "\"tool_version\":\(JSON.string(toolVersion))",
                      "\"kernel_release\":\(JSON.string(kernelRelease))", "\"page_size\":\(pageSize)"]

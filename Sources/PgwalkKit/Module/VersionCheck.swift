@@ -4,11 +4,16 @@
 /// is the same, whatever their release numbers; a module writing a newer or
 /// older format is named too new or too old, with both sides' versions.
 public struct VersionCheck: Sendable, Equatable {
+    /// pgwalkctl's version.
     public var toolVersion: String
+    /// The stream format version pgwalkctl reads.
     public var readsFormat: Int
+    /// The loaded module's version.
     public var moduleVersion: String
+    /// The stream format the module writes (nil when its info file has none).
     public var moduleFormat: Int?
 
+    /// A check of the given versions.
     public init(toolVersion: String = PgwalkKitVersion.string,
                 readsFormat: Int = Int(StreamHeader.supportedVersion),
                 moduleVersion: String, moduleFormat: Int?) {
@@ -18,10 +23,12 @@ public struct VersionCheck: Sendable, Equatable {
         self.moduleFormat = moduleFormat
     }
 
+    /// A check of pgwalkctl against the module its info file describes.
     public init(info: ModuleInfo) {
         self.init(moduleVersion: info["module_version"] ?? "?", moduleFormat: info.formatVersion)
     }
 
+    /// How the two compare.
     public enum Verdict: Sendable, Equatable {
         case agree
         case moduleTooNew
@@ -30,6 +37,7 @@ public struct VersionCheck: Sendable, Equatable {
         case unknown
     }
 
+    /// How the two compare.
     public var verdict: Verdict {
         guard let moduleFormat else { return .unknown }
         if moduleFormat > readsFormat { return .moduleTooNew }

@@ -7,7 +7,9 @@ import SystemPackage
 /// `WalkSession`s never interfere. Closing ends the session and frees the
 /// module's buffer.
 public final class WalkSession {
+    /// The request the session was opened with.
     public let request: WalkRequest
+    /// The walk file, to read the stream from.
     public let fileDescriptor: FileDescriptor
     private var closed = false
 
@@ -38,6 +40,7 @@ public final class WalkSession {
         self.fileDescriptor = fd
     }
 
+    /// Closes the walk file; the module ends the walk if it is still running.
     public func close() throws {
         guard !closed else { return }
         closed = true

@@ -14,6 +14,8 @@
 /// - raw values are unknown (0), and so are the accessed, dirty, write and
 ///   user bits; soft-dirty, uffd-wp and swap type/offset come from pagemap.
 public enum PagemapPageTables {
+    /// The tables of `pid` over `[start, end)`, from its maps, smaps and pagemap
+    /// (and kpageflags when readable).
     public static func build(pid: Int32, start: UInt64 = 0, end: UInt64 = .max,
                              geometry: PagingGeometry) throws -> PageTables {
         let target = ProcTarget.process(pid)

@@ -10,10 +10,13 @@ public struct MemoryMapping: Sendable, Hashable, CustomStringConvertible {
     public var start: UInt64
     /// One past the last address of the area (page aligned).
     public var end: UInt64
+    /// The mapping's permissions and sharing (`rwxp` / `rwxs`).
     public var permissions: MappingPermissions
     /// Byte offset into the file (or `vm_pgoff << PAGE_SHIFT` for anonymous areas).
     public var offset: UInt64
+    /// The device of the mapped file (0:0 for anonymous memory).
     public var device: DeviceNumber
+    /// The inode of the mapped file (0 for anonymous memory).
     public var inode: UInt64
     /// The pathname column exactly as the kernel printed it, without the
     /// column padding; empty for anonymous memory. Non-UTF-8 bytes are
@@ -22,6 +25,7 @@ public struct MemoryMapping: Sendable, Hashable, CustomStringConvertible {
     /// What the pathname column says the area is.
     public var kind: MappingKind
 
+    /// A mapping as one line of /proc/PID/maps describes it.
     public init(
         start: UInt64, end: UInt64, permissions: MappingPermissions, offset: UInt64,
         device: DeviceNumber, inode: UInt64, pathname: String, kind: MappingKind
@@ -36,9 +40,12 @@ public struct MemoryMapping: Sendable, Hashable, CustomStringConvertible {
         self.kind = kind
     }
 
+    /// The mapping's addresses, `[start, end)`.
     public var addresses: Range<UInt64> { start..<end }
+    /// The mapping's size in bytes.
     public var size: UInt64 { end - start }
 
+    /// Whether `address` lies in the mapping.
     public func contains(_ address: UInt64) -> Bool { address >= start && address < end }
 
     public var description: String {
@@ -51,16 +58,22 @@ public struct MemoryMapping: Sendable, Hashable, CustomStringConvertible {
 
 /// The `rwxp` column: access rights and whether writes are shared.
 public struct MappingPermissions: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    /// The bits, one per permission.
     public let rawValue: UInt8
+    /// Permissions from their bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
+    /// `r`: readable.
     public static let read = MappingPermissions(rawValue: 1 << 0)
+    /// `w`: writable.
     public static let write = MappingPermissions(rawValue: 1 << 1)
+    /// `x`: executable.
     public static let execute = MappingPermissions(rawValue: 1 << 2)
     /// `s`: MAP_SHARED (VM_MAYSHARE). Without it the column shows `p`
     /// (private, copy-on-write).
     public static let shared = MappingPermissions(rawValue: 1 << 3)
 
+    /// Whether the mapping is private (`p`, copy-on-write), not shared.
     public var isPrivate: Bool { !contains(.shared) }
 
     /// The four characters as /proc/PID/maps prints them, e.g. "rw-p".
@@ -72,9 +85,12 @@ public struct MappingPermissions: OptionSet, Sendable, Hashable, CustomStringCon
 
 /// A device number as the maps file prints it, `major:minor` in hex.
 public struct DeviceNumber: Sendable, Hashable, CustomStringConvertible {
+    /// The major number.
     public var major: UInt32
+    /// The minor number.
     public var minor: UInt32
 
+    /// The device `major:minor`.
     public init(major: UInt32, minor: UInt32) {
         self.major = major
         self.minor = minor

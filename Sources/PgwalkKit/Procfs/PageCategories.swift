@@ -7,7 +7,9 @@ import CPgwalkShims
 /// by a PMD-level THP or by hugetlb, which pagemap entries cannot show) and
 /// `pfnZero` (the shared zero page, whose PFN pagemap shows but does not name).
 public struct PageCategories: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    /// The bits, as the ioctl's `PAGE_IS_*` constants.
     public let rawValue: UInt64
+    /// Categories from their bits.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
     /// PAGE_IS_WPALLOWED: the VMA has userfaultfd async write-protect.

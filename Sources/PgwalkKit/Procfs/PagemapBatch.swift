@@ -6,6 +6,7 @@
 public struct PagemapBatch: RandomAccessCollection {
     /// Virtual address of the first entry.
     public let startAddress: UInt64
+    /// The page size the batch is indexed by.
     public let pageSize: UInt64
     /// The raw 64-bit values, one per page, exactly as read.
     public let rawEntries: UnsafeBufferPointer<UInt64>
@@ -16,8 +17,11 @@ public struct PagemapBatch: RandomAccessCollection {
         self.rawEntries = rawEntries
     }
 
+    /// The first entry's index: 0.
     public var startIndex: Int { 0 }
+    /// One past the last entry's index: the number of pages.
     public var endIndex: Int { rawEntries.count }
+    /// The pagemap entry of page `position` of the batch.
     public subscript(position: Int) -> PagemapEntry { PagemapEntry(rawValue: rawEntries[position]) }
 
     /// The virtual address of the page at `index`.

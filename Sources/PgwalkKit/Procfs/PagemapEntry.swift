@@ -22,19 +22,31 @@
 /// hwpoison, pte markers) also set bit 62; their bits 0-54 then encode that
 /// entry's own type and offset (a PFN, for migration entries).
 public struct PagemapEntry: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    /// The 64-bit value pagemap holds for the page.
     public let rawValue: UInt64
 
+    /// The entry `rawValue`.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
+    /// Bits 0-54: the PFN of a present page, or swap type and offset.
     public static let frameMask: UInt64 = (1 << 55) - 1
+    /// How many low bits of a swap entry hold its type (the offset is above).
     public static let swapTypeBits: UInt64 = 5
+    /// Bit 55: the page is soft-dirty.
     public static let softDirtyBit: UInt64 = 1 << 55
+    /// Bit 56: the page is mapped exclusively (anonymous, one process).
     public static let exclusiveBit: UInt64 = 1 << 56
+    /// Bit 57: the page is write-protected by userfaultfd.
     public static let uffdWriteProtectedBit: UInt64 = 1 << 57
+    /// Bit 58: the page is in a guard region (Linux 6.15+).
     public static let guardRegionBit: UInt64 = 1 << 58
+    /// Bits 59-60: reserved, zero.
     public static let reservedMask: UInt64 = (1 << 59) | (1 << 60)
+    /// Bit 61: a file page or shared anonymous.
     public static let fileOrSharedAnonymousBit: UInt64 = 1 << 61
+    /// Bit 62: the page is swapped (or another swap-format entry).
     public static let swappedBit: UInt64 = 1 << 62
+    /// Bit 63: the page is present.
     public static let presentBit: UInt64 = 1 << 63
 
     /// Bit 63: a page is mapped here now.

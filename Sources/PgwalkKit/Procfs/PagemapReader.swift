@@ -24,7 +24,9 @@ public final class PagemapReader {
     /// Regions per PAGEMAP_SCAN call (24 bytes each).
     public static let scanRegionCapacity = 4_096
 
+    /// The process read.
     public let target: ProcTarget
+    /// The pagemap file read.
     public let path: FilePath
     /// The base page size (sysconf(_SC_PAGESIZE)); one entry per such page.
     public let pageSize: UInt64

@@ -3,10 +3,14 @@
 /// of `anyOf`. These map to category_mask / category_anyof_mask /
 /// category_inverted of struct pm_scan_arg.
 public struct PagemapScanFilter: Sendable, Hashable {
+    /// Categories every page reported must have (`category_mask`).
     public var required: PageCategories
+    /// Categories a page reported must have at least one of (`category_anyof_mask`).
     public var anyOf: PageCategories
+    /// Categories tested for absence rather than presence (`category_inverted`).
     public var inverted: PageCategories
 
+    /// A filter; the default reports every page.
     public init(required: PageCategories = [], anyOf: PageCategories = [], inverted: PageCategories = []) {
         self.required = required
         self.anyOf = anyOf

@@ -8,6 +8,7 @@ public enum PagemapScanSupport: Sendable, Hashable {
     /// The ioctl failed with this errno (ENOTTY before 6.7).
     case unsupported(Errno)
 
+    /// Whether PAGEMAP_SCAN can be used.
     public var isSupported: Bool {
         if case .supported = self { return true }
         return false

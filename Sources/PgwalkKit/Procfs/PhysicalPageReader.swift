@@ -7,6 +7,7 @@ import SystemPackage
 /// Like `PagemapReader`, it opens once and reads at offset `pfn * 8`; ranges
 /// go through one reused buffer.
 public final class PhysicalPageReader<Value> {
+    /// The file read (/proc/kpageflags, /proc/kpagecount, ...).
     public let path: FilePath
     let decode: @Sendable (UInt64) -> Value
     var descriptor: FileDescriptor?
@@ -25,6 +26,7 @@ public final class PhysicalPageReader<Value> {
         buffer.deallocate()
     }
 
+    /// Closes the file; later reads fail.
     public func close() throws {
         guard let fd = descriptor else { return }
         descriptor = nil
@@ -81,6 +83,7 @@ extension PhysicalPageReader where Value == KernelPageFlags {
         try self.init(path: path, batchCapacity: batchCapacity, decode: { KernelPageFlags(rawValue: $0) })
     }
 
+    /// The kpageflags of frame `pfn`.
     public func flags(ofFrame pfn: UInt64) throws -> KernelPageFlags { try value(ofFrame: pfn) }
 }
 

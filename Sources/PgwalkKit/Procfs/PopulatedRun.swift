@@ -7,5 +7,6 @@ public struct PopulatedRun {
     /// return mask); nil on the plain-read path.
     public let categories: PageCategories?
 
+    /// The run's addresses.
     public var addresses: Range<UInt64> { entries.addresses }
 }

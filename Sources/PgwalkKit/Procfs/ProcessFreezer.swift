@@ -23,6 +23,7 @@ import SystemPackage
 /// SIGSTOP stops every thread, but not at once: the initializer waits until
 /// /proc/PID/task/*/stat shows each thread stopped.
 public final class ProcessFreezer {
+    /// The process held.
     public let pid: pid_t
     /// The target was stopped before we came; we sent it nothing and will
     /// send it nothing.

@@ -21,6 +21,7 @@ public enum ProcessRunState: Sendable, Hashable {
     case parked           // P
     case other(Character)
 
+    /// The state for a state letter of /proc/PID/stat (`R`, `S`, `T`, ...).
     public init(code: Character) {
         switch code {
         case "R": self = .running

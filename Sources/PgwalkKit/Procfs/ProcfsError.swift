@@ -48,6 +48,7 @@ public struct ProcfsError: Error, Sendable, Equatable, CustomStringConvertible {
         case systemCall
     }
 
+    /// What went wrong, to branch on.
     public var reason: Reason
     /// The errno the kernel returned, when a system call failed.
     public var errno: Errno?
@@ -56,6 +57,7 @@ public struct ProcfsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The call or step that failed, e.g. "open", "pread", "ioctl(PAGEMAP_SCAN)".
     public var operation: String
 
+    /// An error of `reason`, from `operation` on `path`, with the errno.
     public init(_ reason: Reason, errno: Errno? = nil, path: FilePath? = nil, operation: String) {
         self.reason = reason
         self.errno = errno

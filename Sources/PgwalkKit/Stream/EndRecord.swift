@@ -11,6 +11,7 @@ public struct EndRecord: Hashable, Sendable {
     /// Records before this one.
     public var records: UInt64
 
+    /// An END record with the walk's result and the stream's totals.
     public init(status: Int32, chunks: UInt32, walkedTo: UInt64, streamBytes: UInt64, records: UInt64) {
         self.status = status
         self.chunks = chunks

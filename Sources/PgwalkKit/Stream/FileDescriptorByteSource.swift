@@ -4,8 +4,10 @@ import SystemPackage
 /// pipe, or a saved snapshot. Reads are retried on `EINTR`; the descriptor is
 /// not closed by this type.
 public struct FileDescriptorByteSource: ByteSource {
+    /// The file read (the walk file, or a saved stream).
     public let fileDescriptor: FileDescriptor
 
+    /// A source reading `fileDescriptor` from where it is.
     public init(_ fileDescriptor: FileDescriptor) {
         self.fileDescriptor = fileDescriptor
     }

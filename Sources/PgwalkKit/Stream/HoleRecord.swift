@@ -1,11 +1,16 @@
 /// A HOLE record (FORMAT.md 5.5): ``count`` consecutive `pte_hole` calls of
 /// one depth, merged into `[addr, end)`. ``calls(geometry:)`` recovers them.
 public struct HoleRecord: Hashable, Sendable {
+    /// The first address of the first hole.
     public var addr: UInt64
+    /// The end of the last hole.
     public var end: UInt64
+    /// The `depth` argument of every call.
     public var depth: HoleDepth
+    /// How many `pte_hole` calls the record stands for.
     public var count: Int
 
+    /// A HOLE record of `count` `pte_hole` calls over `[addr, end)`.
     public init(addr: UInt64, end: UInt64, depth: HoleDepth, count: Int) {
         self.addr = addr
         self.end = end

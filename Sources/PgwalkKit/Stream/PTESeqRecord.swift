@@ -4,15 +4,19 @@
 /// when the request asked for `seq`; they are a compact PTE_RUN and mean
 /// exactly what the expanded run means.
 public struct PTESeqRecord: Hashable, Sendable {
+    /// The address of the first PTE.
     public var addr: UInt64
+    /// How many PTEs the sequence holds.
     public var count: Int
     /// The first element.
     public var first: PTERunRecord.PTEValue
+    /// What each further PTE's raw value adds (u64 arithmetic, wrapping).
     public var rawStep: UInt64
     /// Added to the whole info word per element (1 << 24 advances the
     /// payload by one page frame).
     public var infoStep: UInt64
 
+    /// A PTE_SEQ record of `count` PTEs from `first`, advancing by the steps.
     public init(addr: UInt64, count: Int, first: PTERunRecord.PTEValue, rawStep: UInt64, infoStep: UInt64) {
         self.addr = addr
         self.count = count

@@ -4,9 +4,12 @@ import SystemPackage
 /// descriptor: decode the module's stream and save it as a snapshot in one
 /// pass (the `walk` file cannot be read twice).
 public struct RecordingByteSource<Base: ByteSource>: ByteSource {
+    /// The source read.
     public private(set) var base: Base
+    /// Where every byte read is copied.
     public let copy: FileDescriptor
 
+    /// A source reading `base` and copying what it reads to `copy`.
     public init(_ base: Base, copyTo copy: FileDescriptor) {
         self.base = base
         self.copy = copy

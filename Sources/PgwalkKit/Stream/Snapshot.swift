@@ -4,14 +4,18 @@ import SystemPackage
 /// one gives the same ``PageTables`` a live stream would, so any consumer of
 /// a ``PageTableSource`` runs on it unchanged.
 public struct Snapshot: Sendable {
+    /// The stream's header.
     public let header: StreamHeader
+    /// The tables rebuilt from the stream.
     public let pageTables: PageTables
     /// The END record (a snapshot must be a complete stream).
     public let end: EndRecord
 
     /// A snapshot file that could not be opened or read.
     public struct LoadError: Error, CustomStringConvertible {
+        /// The file that could not be loaded.
         public let path: FilePath
+        /// Why: the open or read error, or the stream's decoding error.
         public let underlying: any Error
         public var description: String { "cannot load snapshot \(path): \(underlying)" }
     }

@@ -73,11 +73,16 @@ public struct StreamDecodingError: Error, Hashable, Sendable, CustomStringConver
         case readFailed(String)
     }
 
+    /// The stream offset of the offending record (or of the short read).
     public var offset: UInt64
+    /// The record's index in the stream (nil for the header).
     public var recordIndex: Int?
+    /// The record's type byte, when it was read.
     public var recordType: UInt8?
+    /// What is wrong.
     public var reason: Reason
 
+    /// An error at `offset` in record `recordIndex` of type `recordType`.
     public init(offset: UInt64, recordIndex: Int?, recordType: UInt8?, reason: Reason) {
         self.offset = offset
         self.recordIndex = recordIndex

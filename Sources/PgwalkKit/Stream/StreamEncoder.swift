@@ -5,12 +5,14 @@
 /// what it is given without checking it, so it can also produce the invalid
 /// streams a decoder must reject.
 public struct StreamEncoder: Sendable {
+    /// The header the stream starts with.
     public let header: StreamHeader
     /// The stream so far.
     public private(set) var bytes: [UInt8]
     /// Records appended so far.
     public private(set) var recordCount = 0
 
+    /// An encoder of a stream with `header`.
     public init(header: StreamHeader) {
         self.header = header
         self.bytes = Self.encode(header)

@@ -3,7 +3,9 @@
 public struct StreamHeader: Hashable, Sendable {
     /// The `PGWALK_HDR_*` bits of the header's `flags`.
     public struct Flags: OptionSet, Hashable, Sendable {
+        /// The bits, as the header carries them.
         public let rawValue: UInt32
+        /// Flags from their bits.
         public init(rawValue: UInt32) { self.rawValue = rawValue }
         /// Trace records are present and nothing is suppressed (section 6).
         public static let trace = Flags(rawValue: 1 << 0)
@@ -22,16 +24,21 @@ public struct StreamHeader: Hashable, Sendable {
     /// The header's size in version 1; later versions may append fields.
     public static let minimumLength = 160
 
+    /// The format version (FORMAT.md section 8).
     public var version: UInt16
     /// Bytes of the header as written; records start here.
     public var headerLength: UInt16
+    /// What the stream holds: trace records, PTE_SEQ, PFNs.
     public var flags: Flags
+    /// The target process.
     public var pid: UInt32
+    /// The paging geometry of the walked kernel.
     public var geometry: PagingGeometry
     /// `LINUX_VERSION_CODE`: `major << 16 | minor << 8 | patch`.
     public var kernelVersion: UInt32
     /// The walked range, `[start, end)`.
     public var start: UInt64
+    /// The end of the range walked.
     public var end: UInt64
     /// The target's user address limit.
     public var taskSize: UInt64
@@ -40,6 +47,7 @@ public struct StreamHeader: Hashable, Sendable {
     /// `uname -r` of the kernel.
     public var release: String
 
+    /// A header with these fields.
     public init(
         version: UInt16 = StreamHeader.supportedVersion, headerLength: UInt16 = UInt16(StreamHeader.minimumLength),
         flags: Flags, pid: UInt32, geometry: PagingGeometry, kernelVersion: UInt32,
@@ -58,6 +66,7 @@ public struct StreamHeader: Hashable, Sendable {
         self.release = release
     }
 
+    /// Whether the stream holds the trace records (requested with `trace`).
     public var isTrace: Bool { flags.contains(.trace) }
 
     /// `kernelVersion` as `major.minor.patch`.

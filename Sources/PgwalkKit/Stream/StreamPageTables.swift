@@ -13,11 +13,14 @@
 /// `pre_vma` stopped on a full buffer and the stream then ended) is added
 /// with the range `test_walk` saw, marked `VM_PFNMAP` when it was skipped.
 public struct StreamPageTables: Sendable {
+    /// The stream's header.
     public let header: StreamHeader
+    /// The tables rebuilt so far.
     public private(set) var pageTables: PageTables
     /// The END record, once applied.
     public private(set) var end: EndRecord?
 
+    /// Empty tables for the stream of `header`; ``apply(_:)`` its records.
     public init(header: StreamHeader) {
         self.header = header
         self.pageTables = PageTables(geometry: header.geometry)

@@ -14,6 +14,7 @@ public enum StreamRecord: Hashable, Sendable {
     case postVMA(PostVMARecord)
     case stop(StopRecord)
 
+    /// The record's type.
     public var type: StreamRecordType {
         switch self {
         case .vma: return .vma

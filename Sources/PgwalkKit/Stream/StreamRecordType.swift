@@ -19,7 +19,7 @@ public enum StreamRecordType: UInt8, CaseIterable, Hashable, Sendable, CustomStr
 
     /// The record's length when it is fixed; nil for VMA and PTE_RUN, whose
     /// length depends on `arg16`.
-    var fixedLength: Int? {
+    package var fixedLength: Int? {
         switch self {
         case .vma, .pteRun: return nil
         case .entry: return 40

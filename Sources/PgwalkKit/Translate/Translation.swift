@@ -7,12 +7,14 @@
 public struct Translation: Sendable {
     /// One level of the path: the entry the walker saw there.
     public struct Step: Sendable {
+        /// The level of the entry.
         public var level: PageTableLevel
         /// The entry's index in its table (`pgd_index()`, ...; 0 for a folded level).
         public var index: Int
         /// The raw value from the stream; nil where the stream carries none
         /// (a hole: the walker reports the missing entry without its value).
         public var raw: UInt64?
+        /// What the module decoded from the entry.
         public var info: EntryInfo
         /// The level is folded into the one above (p4d with 4-level paging):
         /// the same table slot, the same value.
@@ -48,15 +50,20 @@ public struct Translation: Sendable {
         case notReached
     }
 
+    /// The address translated.
     public var address: UInt64
+    /// The paging geometry of the walk.
     public var geometry: PagingGeometry
     /// The stream showed PFNs (`PFN_VISIBLE`); else every PFN and swap offset is 0.
     public var pfnVisible: Bool
+    /// The VMA containing the address (nil outside VMAs).
     public var vma: VMA?
     /// pgd first. Levels the walker did not reach are absent.
     public var steps: [Step] = []
+    /// Where the path ends.
     public var outcome: Outcome = .notReached
 
+    /// A path not yet walked: `.notReached` until the walk covers `address`.
     public init(address: UInt64, geometry: PagingGeometry, pfnVisible: Bool) {
         self.address = address
         self.geometry = geometry

@@ -7,7 +7,8 @@
 /// address's step at the callback's level; a later call at a level replaces
 /// what was known from that level down (the kernel walks top down, and a
 /// resumed walk reports the same entries again).
-public struct TranslationCollector: LevelEntryOps {
+public struct TranslationCollector: LevelEntryOps, StreamReplayOps {
+    /// Every entry callback, holes and the VMA callbacks: the path at every level.
     public let callbacks: Set<WalkCallback> = [
         .pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA,
     ]
@@ -15,6 +16,7 @@ public struct TranslationCollector: LevelEntryOps {
     /// In the order the addresses were asked for.
     public private(set) var translations: [Translation]
 
+    /// A collector of the paths of `addresses` in a walk of `geometry`.
     public init(addresses: [UInt64], geometry: PagingGeometry, pfnVisible: Bool) {
         translations = addresses.map { Translation(address: $0, geometry: geometry, pfnVisible: pfnVisible) }
     }

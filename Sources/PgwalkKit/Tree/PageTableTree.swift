@@ -21,28 +21,38 @@ public struct PageTableTree: Sendable {
         /// `p?d_none()` entries (PTEs, or holes the walker reported).
         public var none: UInt64 = 0
 
+        /// All the visited entries.
         public var total: UInt64 { present + huge + nonPresent + none }
     }
 
+    /// A table the walker entered, with what it found there.
     public struct Table: Sendable {
+        /// The table's level (the level of the entries it holds).
         public var level: PageTableLevel
         /// The first address the table maps.
         public var start: UInt64
         /// The table's page frame, from the entry pointing to it; nil for
         /// the pgd (`mm->pgd` is not in the stream).
         public var frame: UInt64?
-        /// The first and last index the walker visited.
+        /// The first index the walker visited.
         public var firstIndex: Int?
+        /// The last index the walker visited.
         public var lastIndex: Int?
+        /// The sorts of the entries visited.
         public var counts = Counts()
+        /// The entries visited, in address order.
         public var items: [Item] = []
     }
 
     /// An entry pointing to a lower table: its slot, its raw value and the table.
     public struct Pointer: Sendable {
+        /// The slot of the pointing entry in its table.
         public var index: Int
+        /// The pointing entry's raw value.
         public var raw: UInt64
+        /// What the module decoded from the pointing entry.
         public var info: EntryInfo
+        /// The table it points to.
         public var table: Table
     }
 
@@ -59,6 +69,7 @@ public struct PageTableTree: Sendable {
     /// they hang from no table.
     public var hugetlb: [MappingRow] = []
 
+    /// A tree whose pgd table is `root`.
     public init(root: Table) {
         self.root = root
     }

@@ -7,7 +7,8 @@
 /// table opens it. A slot seen again (a resumed walk repeats the entries
 /// above the resume address; a 4-level pgd slot that is none is reported
 /// by `pgd_entry` and again as a hole) is counted once.
-public struct PageTableTreeBuilder: LevelEntryOps {
+public struct PageTableTreeBuilder: LevelEntryOps, StreamReplayOps {
+    /// Every entry callback and `pte_hole`: the tree has every level's tables.
     public let callbacks: Set<WalkCallback> = [
         .pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .preVMA,
     ]
@@ -20,6 +21,8 @@ public struct PageTableTreeBuilder: LevelEntryOps {
     private var pointers: [(index: Int, raw: UInt64, info: EntryInfo)] = []
     private var hugetlb: [MappingRow] = []
 
+    /// A builder for a walk of `geometry`; `pfnVisible` says whether the
+    /// stream carries PFNs (they fold runs as in ``MappingRow``).
     public init(geometry: PagingGeometry, pfnVisible: Bool) {
         self.geometry = geometry
         self.pfnVisible = pfnVisible

@@ -14,20 +14,29 @@ public struct PageExpectation: Sendable {
 
     /// One field that differs.
     public struct Difference: Sendable, Hashable {
+        /// The field.
         public var field: Field
+        /// The module's value, as printed.
         public var module: String
+        /// pagemap's value, as printed.
         public var pagemap: String
     }
 
     /// What the module saw at one page.
     public struct ModulePage: Sendable {
+        /// The page's address.
         public var address: UInt64
+        /// Where the module found the page's entry.
         public var placement: MappingRow.Placement
+        /// The entry's kind.
         public var kind: EntryKind
+        /// The entry's flags.
         public var flags: EntryFlags
+        /// The swap type of a swap entry (0 otherwise).
         public var swapType: UInt8
         /// The page's own PFN / swap offset (the leaf's plus the index).
         public var payload: UInt64
+        /// The VMA the page is in.
         public var vma: VMA
     }
 
@@ -38,6 +47,8 @@ public struct PageExpectation: Sendable {
     /// absent, nil when unknown (a guard marker may then read either way).
     public var guardRegionsInPagemap: Bool?
 
+    /// Expectations for a pagemap that shows PFNs or not (`pfnsVisible`), and
+    /// that reports guard regions or not (nil: unknown, either is accepted).
     public init(pfnsVisible: Bool, guardRegionsInPagemap: Bool? = nil) {
         self.pfnsVisible = pfnsVisible
         self.guardRegionsInPagemap = guardRegionsInPagemap
@@ -45,7 +56,7 @@ public struct PageExpectation: Sendable {
 
     /// The marker payload bit of a guard region (FORMAT.md section 4,
     /// PGWALK_MARKER_GUARD).
-    static let guardMarkerBit: UInt64 = 4
+    package static let guardMarkerBit: UInt64 = 4
 
     /// Whether the file bit of `page` can only be decided with
     /// /proc/kpageflags (`KPF_ANON` of its frame).

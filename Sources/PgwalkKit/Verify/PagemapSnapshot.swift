@@ -2,12 +2,16 @@
 /// none (0). It stands in for /proc/PID/pagemap when verify's checks run
 /// on a saved stream with no process behind it.
 public final class PagemapSnapshot: PagemapEntrySource {
+    /// The page size the entries are indexed by.
     public let pageSize: UInt64
+    /// How many entries one batch holds at most.
     public let batchCapacity: Int
     /// Entry per page number (address / pageSize).
     private let entries: [UInt64: UInt64]
     private let buffer: UnsafeMutableBufferPointer<UInt64>
 
+    /// A pagemap holding `entries` (raw pagemap values by page number), none
+    /// elsewhere, read in batches of at most `batchCapacity` pages.
     public init(entries: [UInt64: UInt64], pageSize: UInt64 = 4096, batchCapacity: Int = 512) {
         precondition(batchCapacity > 0 && pageSize > 0)
         self.entries = entries
@@ -18,6 +22,7 @@ public final class PagemapSnapshot: PagemapEntrySource {
 
     deinit { buffer.deallocate() }
 
+    /// Calls `body` with the entries of `range`, a batch at a time, in order.
     public func forEachBatch(in range: Range<UInt64>, _ body: (PagemapBatch) throws -> Void) throws {
         guard !range.isEmpty else { return }
         var page = range.lowerBound / pageSize

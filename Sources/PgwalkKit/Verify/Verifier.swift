@@ -10,15 +10,21 @@ import SystemPackage
 /// their ranges again and pagemap is read again; the ones that still differ
 /// are persistent.
 public struct Verifier {
+    /// What to verify and how.
     public struct Options: Sendable {
+        /// The target process.
         public var pid: Int32
+        /// The first address verified (nil: the bottom of user space).
         public var start: UInt64?
+        /// The end of the range verified (nil: the top of user space).
         public var end: UInt64?
         /// Hold the target still (SIGSTOP) during the walk and the reads.
         public var freeze = false
         /// Mismatches kept in the report, and re-checked at most.
         public var mismatchLimit = 1000
+        /// How pagemap is read.
         public var pagemapMethod: PagemapAccessMethod = .automatic
+        /// Where the module's debugfs files are.
         public var paths: ModulePaths = .default
         /// What this kernel's pagemap says about guard regions
         /// (docs/VERIFY.md rule 10); probed once per process by default.
@@ -27,6 +33,7 @@ public struct Verifier {
         /// progress line).
         public var progress: (@Sendable (UInt64) -> Void)?
 
+        /// Options to verify `pid` over `[start, end)`, with the defaults.
         public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil) {
             self.pid = pid
             self.start = start
@@ -34,12 +41,16 @@ public struct Verifier {
         }
     }
 
+    /// The options this verifier runs with.
     public let options: Options
 
+    /// A verifier with `options`.
     public init(options: Options) {
         self.options = options
     }
 
+    /// Walks, reads, compares and re-checks; the report of what differed.
+    /// Throws when the walk or a read fails, or the walk ended early.
     public func run() throws -> VerifyReport {
         let target = ProcTarget.process(options.pid)
         var freezer: ProcessFreezer?

@@ -34,21 +34,11 @@ public protocol PageWalkOps {
     mutating func preVMA(start: UInt64, end: UInt64, walk: inout WalkContext) -> Int32
     /// `post_vma()`, after `walk.vma` was walked, even after an error.
     mutating func postVMA(walk: inout WalkContext)
-    /// `count` `pte_entry` calls on none PTEs (raw 0) from `addr`, one page
-    /// apart, as a stream's NONE_RUN carries them. The default makes the
-    /// `count` ``pteEntry(_:addr:next:walk:)`` calls; an ops may do the same
-    /// work at once (``MappingRowBuilder`` does). Returns the first nonzero
-    /// result, as the calls would stop there. Only ``StreamCallbackDriver``
-    /// calls it.
-    mutating func pteNoneRun(addr: UInt64, count: Int, walk: inout WalkContext) -> Int32
-    /// `sequence.count` `pte_entry` calls on the entries of a stream's
-    /// PTE_SEQ, from `sequence.addr`, one page apart. The default makes
-    /// exactly those ``pteEntry(_:addr:next:walk:)`` calls, stopping at the
-    /// first nonzero result, which it returns. Only ``StreamCallbackDriver``
-    /// calls it.
-    mutating func pteSequence(_ sequence: PTESeqRecord, walk: inout WalkContext) -> Int32
 }
 
+/// The defaults: each entry, hole and VMA callback returns 0 (go on) and
+/// `post_vma` does nothing. They are never called for a callback missing
+/// from ``PageWalkOps/callbacks``.
 extension PageWalkOps {
     public mutating func pgdEntry(_ entry: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 { 0 }
     public mutating func p4dEntry(_ entry: PageTableEntry, addr: UInt64, next: UInt64, walk: inout WalkContext) -> Int32 { 0 }
@@ -60,20 +50,4 @@ extension PageWalkOps {
     public mutating func testWalk(start: UInt64, end: UInt64, walk: inout WalkContext) -> Int32 { 0 }
     public mutating func preVMA(start: UInt64, end: UInt64, walk: inout WalkContext) -> Int32 { 0 }
     public mutating func postVMA(walk: inout WalkContext) {}
-    public mutating func pteSequence(_ sequence: PTESeqRecord, walk: inout WalkContext) -> Int32 {
-        let pageSize = walk.geometry.pageSize
-        return sequence.forEachEntry(pageSize: pageSize) { pteEntry($0, addr: $1, next: $1 &+ pageSize, walk: &walk) }
-    }
-
-    public mutating func pteNoneRun(addr: UInt64, count: Int, walk: inout WalkContext) -> Int32 {
-        let pageSize = walk.geometry.pageSize
-        let none = PageTableEntry.none(.pte)
-        var addr = addr
-        for _ in 0..<count {
-            let result = pteEntry(none, addr: addr, next: addr &+ pageSize, walk: &walk)
-            if result != 0 { return result }
-            addr &+= pageSize
-        }
-        return 0
-    }
 }

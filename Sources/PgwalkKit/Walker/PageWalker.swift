@@ -62,10 +62,12 @@
 /// descended into reads as an empty table, and so does such a PUD with 6.1
 /// semantics. `p?d_bad()` entries are not modelled.
 public struct PageWalker<Source: PageTableSource> {
+    /// The page tables walked.
     public let source: Source
     /// Which kernel's `walk_page_range()` this walker mirrors.
     public let semantics: WalkerSemantics
 
+    /// A walker over `source` with the kernel behaviour of `semantics`.
     public init(source: Source, semantics: WalkerSemantics = .newest) {
         self.source = source
         self.semantics = semantics

@@ -17,6 +17,7 @@ public struct WalkContext: Sendable {
     /// The shape of the tree being walked.
     public let geometry: PagingGeometry
 
+    /// The context of a walk of `geometry`, in `vma`.
     public init(geometry: PagingGeometry, vma: VMA? = nil) {
         self.geometry = geometry
         self.vma = vma

@@ -1,5 +1,6 @@
 import Testing
 @testable import PgwalkKit
+@testable import PgwalkRender
 
 /// The map's axis: to scale where something is mapped, breaks where it is
 /// empty, every walked VMA visible.

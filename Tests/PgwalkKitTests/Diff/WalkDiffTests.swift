@@ -1,5 +1,6 @@
 import Testing
 @testable import PgwalkKit
+@testable import PgwalkRender
 
 /// WalkDiff on constructed walks: each case below states by hand what one
 /// mm operation does to the rows of a walk, and what the diff must call it.

@@ -1,5 +1,6 @@
 import Testing
 @testable import PgwalkKit
+@testable import PgwalkRender
 
 /// The portable VMA flags newer kernels added (FORMAT.md 5.1: bit 18
 /// DROPPABLE, bit 19 SEALED), from the record's bytes to every view that

@@ -2,6 +2,7 @@ import Foundation
 import SystemPackage
 import Testing
 @testable import PgwalkKit
+@testable import PgwalkRender
 
 /// `translate` on streams recorded from the real module (every kernel,
 /// both paging levels): each level's raw value must be the one the stream

@@ -2,6 +2,7 @@ import Foundation
 import SystemPackage
 import Testing
 @testable import PgwalkKit
+@testable import PgwalkRender
 
 /// `walk --tree` on the recorded fixtures of every kernel (plain, trace,
 /// resumed in 16 KiB chunks), checked against ``IndependentStreamReader``,

@@ -1,0 +1,51 @@
+import PgwalkKit
+
+/// What one `walk` or `verify` cost, for `--stats`: one line of key=value
+/// pairs, so that a script (or `bench/run.sh`) can time the work itself
+/// without the process's start-up, and see how big the module's stream was.
+public struct RunStatistics: Sendable, Equatable {
+    /// The subcommand: `walk` or `verify`.
+    public var command: String
+    /// From just before the first file was opened to the last row or page
+    /// compared.
+    public var seconds: Double
+    /// Counts, printed in this order after `seconds`.
+    public var counts: [Count]
+
+    public struct Count: Sendable, Equatable {
+        public var key: String
+        public var value: UInt64
+
+        public init(_ key: String, _ value: UInt64) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public init(command: String, seconds: Double, counts: [Count] = []) {
+        self.command = command
+        self.seconds = seconds
+        self.counts = counts
+    }
+
+    /// The whole stream's size from its END record, which counts what came
+    /// before it: `records` and `stream_bytes` include the END record itself
+    /// (so `stream_bytes` is the size of a stream saved with `--output`).
+    public static func streamCounts(_ end: EndRecord) -> [Count] {
+        let endLength = UInt64(StreamRecordType.end.fixedLength!)
+        return [Count("records", end.records + 1), Count("stream_bytes", end.streamBytes + endLength),
+                Count("chunks", UInt64(end.chunks))]
+    }
+
+    /// `pgwalkctl walk: seconds=0.052310 records=1312 ...`, microseconds
+    /// with six decimals.
+    public var line: String {
+        let micros = UInt64(max(0, seconds * 1_000_000).rounded())
+        var text = "pgwalkctl \(command): seconds=\(micros / 1_000_000)."
+            + String(micros % 1_000_000).leftPadded(to: 6, with: "0")
+        for count in counts {
+            text += " \(count.key)=\(count.value)"
+        }
+        return text
+    }
+}
