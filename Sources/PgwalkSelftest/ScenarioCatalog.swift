@@ -1,6 +1,6 @@
 import PgwalkKit
 
-/// Every scenario `pgwalk-scenario` runs, in its order, with what the
+/// A scenario of `pgwalk-scenario` the selftest runs, with what the
 /// selftest sets up for it and the assertion it checks on the module's
 /// view (docs/SCENARIOS.md section 3).
 public struct ScenarioSpec: Sendable {
@@ -12,6 +12,10 @@ public struct ScenarioSpec: Sendable {
     public var walksRegionAlone: String?
 }
 
+/// The scenarios the selftest runs: those `pgwalk-scenario --list` prints
+/// (the table in Sources/pgwalk-scenario/main.c), in its order, less those
+/// it marks "not a selftest scenario". ScenarioListTests checks that they
+/// agree; adding a scenario: docs/SCENARIOS.md section 7.
 public enum ScenarioCatalog {
     public static let all: [ScenarioSpec] = [
         spec("anon-4k", AnonymousAssertions.anon4k),

@@ -24,6 +24,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/*
+ * The list of scenarios, the one source of it: --list prints it, and
+ * pgwalkctl selftest's catalogue (ScenarioCatalog.swift, same order) and
+ * docs/SCENARIOS.md section 3 are checked against that by swift test
+ * (ScenarioListTests.swift). A scenario selftest does not run says "not a
+ * selftest scenario" in its description. Adding one: docs/SCENARIOS.md
+ * section 7.
+ */
 static const struct scenario scenarios[] = {
 	{ "anon-4k", "private anonymous 4 KiB pages, some written, some untouched", "-", sc_anon_4k },
 	{ "anon-shared", "MAP_SHARED|MAP_ANONYMOUS region shared with a child (pid2)", "-", sc_anon_shared },
