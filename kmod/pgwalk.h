@@ -203,6 +203,9 @@ void pgwalk_decode_pmd(pmd_t pmd, bool show_pfn, struct pgwalk_entry *e);
 void pgwalk_decode_pte(pte_t pte, bool show_pfn, struct pgwalk_entry *e);
 void pgwalk_decode_huge_pte(pte_t pte, unsigned long hmask, bool show_pfn,
 			    struct pgwalk_entry *e);
+unsigned int pgwalk_levels(void);
+unsigned int pgwalk_level_shift(int level);
+unsigned int pgwalk_level_ptrs(int level);
 
 /* pgwalk_vma.c */
 u32 pgwalk_vma_flags(const struct vm_area_struct *vma);
@@ -222,8 +225,5 @@ extern atomic_t pgwalk_sessions;
 
 /* pgwalk_main.c */
 u32 pgwalk_buffer_bytes(void);
-unsigned int pgwalk_levels(void);
-unsigned int pgwalk_level_shift(int level);
-unsigned int pgwalk_level_ptrs(int level);
 
 #endif /* _PGWALK_H */
