@@ -85,6 +85,9 @@
 			 sizeof(struct pgwalk_rec_walk_end) +		\
 			 sizeof(struct pgwalk_rec_end))
 
+/* session.stream.last_rec when the buffer holds no record of this fill. */
+#define PGWALK_NO_REC	((size_t)-1)
+
 /* The last reported entry of one level, to suppress repeats on resume. */
 struct pgwalk_last_entry {
 	unsigned long addr;
@@ -93,58 +96,88 @@ struct pgwalk_last_entry {
 	bool valid;
 };
 
-/* One open file of debugfs pgwalk/walk. */
-struct pgwalk_session {
-	struct mutex lock;		/* serialises read/write on this file */
-
-	/* Set at open. */
-	bool pfn_visible;		/* CAP_SYS_ADMIN in init_user_ns */
-	u32 buffer_size;		/* bytes, from buffer_kib at open */
-
-	/* Set by a successful write. */
-	bool has_request;
+/* What a successful write() asked for: the stream header repeats it. */
+struct pgwalk_request {
 	bool trace;
 	bool seq;			/* PTE_SEQ records requested */
 	pid_t pid;			/* as written, opener's namespace */
 	struct mm_struct *mm;		/* mmgrab()ed: mm_count only */
 	unsigned long start, end, task_size;
+};
 
-	/* The stream. */
+/*
+ * What the END record reports, counted as the stream is written, so that
+ * a reader can tell it lost nothing.
+ */
+struct pgwalk_count {
+	u32 chunks;			/* walk_page_range() calls */
+	u64 bytes;			/* bytes of records + header so far */
+	u64 records;			/* records so far, header excluded */
+};
+
+/* The record buffer one fill writes and read() drains (pgwalk_stream.c). */
+struct pgwalk_stream {
 	u8 *buf;
+	u32 size;			/* bytes, from buffer_kib at open */
 	size_t len;			/* bytes in buf */
 	size_t pos;			/* bytes of buf already read */
-	char *path_buf;			/* d_path() scratch, then the name */
+	size_t last_rec;		/* offset of the last record of this
+					 * fill, or PGWALK_NO_REC
+					 */
 	bool started;			/* header written */
 	bool done;			/* END written */
-	unsigned long resume;		/* next fill starts here */
-	u32 chunks;			/* walk_page_range() calls */
-	u64 stream_bytes;		/* bytes of records + header so far */
-	u64 records;			/* records so far, header excluded */
+	struct pgwalk_count count;
+};
 
-	/* Walk state, valid during one fill. */
+/* Where the walk stands: across fills (resume), and within one fill. */
+struct pgwalk_fill {
+	unsigned long resume;		/* next fill starts here */
 	spinlock_t *table_lock;		/* PMD lock held from pmd_entry to
 					 * the walker's next callback
 					 */
 	bool stopped;			/* a callback found the buffer full */
 	bool progress;			/* a leaf-level record was written */
-	size_t last_rec;		/* offset of the last record, or -1 */
+};
 
-	/*
-	 * With seq: the PTE value that pte_entry may take as the next element
-	 * of the PTE_SEQ at seq_rec, while that is the last record, without
-	 * decoding it (pgwalk_seq_predict()); and the last PTE it decoded.
-	 */
-	size_t seq_rec;			/* that PTE_SEQ, or -1 */
-	unsigned long seq_next_addr;
-	u64 seq_next_val;
-	u64 seq_val_step;		/* 0 or PAGE_SIZE */
-	unsigned long prev_pte_addr;
-	u64 prev_pte_val;
+/*
+ * What was reported last, kept across fills: after a resume the walker
+ * visits again the upper entries and the VMA it stopped in, and those are
+ * not written twice.
+ */
+struct pgwalk_seen {
+	struct pgwalk_last_entry entry[PGWALK_LEVEL_PTE];
+	unsigned long vma_start, vma_end;
+	bool vma_valid;
+};
 
-	/* Kept across fills: what was reported, to suppress repeats. */
-	struct pgwalk_last_entry last[PGWALK_LEVEL_PTE];
-	unsigned long last_vma_start, last_vma_end;
-	bool last_vma_valid;
+/*
+ * The PTE_SEQ compressor (pgwalk_seq.c), valid during one fill: the PTE
+ * value that pte_entry may take as the next element of the PTE_SEQ at @rec,
+ * while that is the last record, without decoding it
+ * (pgwalk_seq_predict()); and the last PTE it decoded.
+ */
+struct pgwalk_seq {
+	size_t rec;			/* that PTE_SEQ, or PGWALK_NO_REC */
+	unsigned long next_addr;
+	u64 next_val;
+	u64 val_step;			/* 0 or PAGE_SIZE */
+	unsigned long prev_addr;
+	u64 prev_val;
+};
+
+/* One open file of debugfs pgwalk/walk. */
+struct pgwalk_session {
+	struct mutex lock;		/* serialises read/write on this file */
+	bool pfn_visible;		/* at open: CAP_SYS_ADMIN in
+					 * init_user_ns
+					 */
+	bool has_request;		/* req is set */
+	char *path_buf;			/* d_path() scratch, then the name */
+	struct pgwalk_request req;
+	struct pgwalk_stream stream;
+	struct pgwalk_fill fill;
+	struct pgwalk_seen seen;
+	struct pgwalk_seq seq;
 };
 
 /* A decoded entry: the raw value as reported and the info word. */

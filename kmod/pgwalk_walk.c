@@ -29,9 +29,6 @@
 
 #include "pgwalk.h"
 
-/* session.last_rec when the buffer holds no record of this fill. */
-#define PGWALK_NO_REC	((size_t)-1)
-
 /*
  * Most bytes one PTE table of @n entries can take: runs alternate between
  * PTE_RUN (16 + 16 per entry) and NONE_RUN (16), so at most 24 bytes per
@@ -44,24 +41,24 @@ static size_t pgwalk_pte_table_bytes(unsigned long addr, unsigned long next)
 
 static bool pgwalk_room(struct pgwalk_session *s, size_t need)
 {
-	return s->len + need + PGWALK_RESERVE <= s->buffer_size;
+	return s->stream.len + need + PGWALK_RESERVE <= s->stream.size;
 }
 
 /* Append a zeroed record of @len bytes with its header filled in. */
 static void *pgwalk_emit(struct pgwalk_session *s, u8 type, u8 arg8,
 			 u16 arg16, u32 len)
 {
-	struct pgwalk_rec_hdr *h = (struct pgwalk_rec_hdr *)(s->buf + s->len);
+	struct pgwalk_rec_hdr *h = (struct pgwalk_rec_hdr *)(s->stream.buf + s->stream.len);
 
 	memset(h, 0, len);
 	h->type = type;
 	h->arg8 = arg8;
 	h->arg16 = cpu_to_le16(arg16);
 	h->len = cpu_to_le32(len);
-	s->last_rec = s->len;
-	s->len += len;
-	s->stream_bytes += len;
-	s->records++;
+	s->stream.last_rec = s->stream.len;
+	s->stream.len += len;
+	s->stream.count.bytes += len;
+	s->stream.count.records++;
 	return h;
 }
 
@@ -70,9 +67,9 @@ static void *pgwalk_last(struct pgwalk_session *s, u8 type)
 {
 	struct pgwalk_rec_hdr *h;
 
-	if (s->last_rec == PGWALK_NO_REC)
+	if (s->stream.last_rec == PGWALK_NO_REC)
 		return NULL;
-	h = (struct pgwalk_rec_hdr *)(s->buf + s->last_rec);
+	h = (struct pgwalk_rec_hdr *)(s->stream.buf + s->stream.last_rec);
 	return h->type == type ? h : NULL;
 }
 
@@ -80,13 +77,13 @@ static void *pgwalk_last(struct pgwalk_session *s, u8 type)
 static void *pgwalk_grow(struct pgwalk_session *s, struct pgwalk_rec_hdr *h,
 			 u32 len)
 {
-	void *tail = s->buf + s->len;
+	void *tail = s->stream.buf + s->stream.len;
 
 	memset(tail, 0, len);
 	le32_add_cpu(&h->len, len);
 	le16_add_cpu(&h->arg16, 1);
-	s->len += len;
-	s->stream_bytes += len;
+	s->stream.len += len;
+	s->stream.count.bytes += len;
 	return tail;
 }
 
@@ -95,9 +92,9 @@ static int pgwalk_stop(struct pgwalk_session *s, u8 cb, unsigned long addr)
 {
 	struct pgwalk_rec_stop *r;
 
-	s->stopped = true;
-	s->resume = addr;
-	if (s->trace) {
+	s->fill.stopped = true;
+	s->fill.resume = addr;
+	if (s->req.trace) {
 		r = pgwalk_emit(s, PGWALK_REC_STOP, cb, 0, sizeof(*r));
 		r->addr = cpu_to_le64(addr);
 	}
@@ -147,9 +144,9 @@ static spinlock_t *pgwalk_pin_table(struct mm_walk *walk, pmd_t *pmd,
 /* Every callback starts here: the walker is past the window. */
 static void pgwalk_unpin_table(struct pgwalk_session *s)
 {
-	if (unlikely(s->table_lock)) {
-		spin_unlock(s->table_lock);
-		s->table_lock = NULL;
+	if (unlikely(s->fill.table_lock)) {
+		spin_unlock(s->fill.table_lock);
+		s->fill.table_lock = NULL;
 	}
 }
 
@@ -164,14 +161,14 @@ static int pgwalk_entry(struct mm_walk *walk, int level, unsigned long addr,
 			enum page_walk_action action, size_t extra)
 {
 	struct pgwalk_session *s = walk->private;
-	struct pgwalk_last_entry *last = &s->last[level];
+	struct pgwalk_last_entry *last = &s->seen.entry[level];
 	struct pgwalk_rec_entry *r;
 	bool repeat;
 
 	pgwalk_unpin_table(s);
-	if (s->stopped)
+	if (s->fill.stopped)
 		return 1;
-	repeat = !s->trace && last->valid && last->addr <= addr &&
+	repeat = !s->req.trace && last->valid && last->addr <= addr &&
 		 next <= last->next && last->raw == raw;
 	if (!pgwalk_room(s, (repeat ? 0 : sizeof(*r)) + extra))
 		return pgwalk_stop(s, level, addr);
@@ -180,7 +177,7 @@ static int pgwalk_entry(struct mm_walk *walk, int level, unsigned long addr,
 	if (repeat)
 		return 0;
 	if (action == ACTION_CONTINUE)
-		s->progress = true;
+		s->fill.progress = true;
 
 	r = pgwalk_emit(s, PGWALK_REC_ENTRY, level, action, sizeof(*r));
 	r->addr = cpu_to_le64(addr);
@@ -269,7 +266,7 @@ static int pgwalk_pmd_entry(pmd_t *pmd, unsigned long addr,
 	int ret;
 
 	pgwalk_unpin_table(s);
-	if (s->stopped)
+	if (s->fill.stopped)
 		return 1;
 	/*
 	 * Only a present table is walked. A huge leaf, a migration entry or
@@ -291,13 +288,13 @@ static int pgwalk_pmd_entry(pmd_t *pmd, unsigned long addr,
 	 * a small buffer and a long VMA name the table might never fit, and
 	 * pte_entry can still stop on its own.
 	 */
-	if (table && s->progress)
+	if (table && s->fill.progress)
 		extra = pgwalk_pte_table_bytes(addr, next);
 	ret = pgwalk_entry(walk, PGWALK_LEVEL_PMD, addr, next, pmd_val(val),
 			   &e, table ? ACTION_SUBTREE : ACTION_CONTINUE, extra);
 	if (ptl) {
 		if (!ret && walk->action == ACTION_SUBTREE)
-			s->table_lock = ptl;
+			s->fill.table_lock = ptl;
 		else
 			spin_unlock(ptl);
 	}
@@ -391,15 +388,15 @@ static bool pgwalk_seq_start(struct pgwalk_session *s,
 
 	/* Take the two elements out of the run (the whole run if that is all). */
 	if (n == 2) {
-		s->len = s->last_rec;
-		s->stream_bytes -= sizeof(*run) + 2 * sizeof(*elem);
-		s->records--;
+		s->stream.len = s->stream.last_rec;
+		s->stream.count.bytes -= sizeof(*run) + 2 * sizeof(*elem);
+		s->stream.count.records--;
 	} else {
 		run->hdr.len = cpu_to_le32(le32_to_cpu(run->hdr.len) -
 					   2 * sizeof(*elem));
 		run->hdr.arg16 = cpu_to_le16(n - 2);
-		s->len -= 2 * sizeof(*elem);
-		s->stream_bytes -= 2 * sizeof(*elem);
+		s->stream.len -= 2 * sizeof(*elem);
+		s->stream.count.bytes -= 2 * sizeof(*elem);
 	}
 	seq = pgwalk_emit(s, PGWALK_REC_PTE_SEQ, PGWALK_LEVEL_PTE, 3,
 			  sizeof(*seq));
@@ -428,11 +425,11 @@ static void pgwalk_seq_expect(struct pgwalk_session *s, unsigned long addr,
 	if (!((addr + PAGE_SIZE) & ~PMD_MASK) ||
 	    (step && ((next ^ val) & ~PTE_PFN_MASK || is_zero_pfn(pfn) ||
 		      pfn > PGWALK_INFO_PAYLOAD_MAX))) {
-		s->seq_rec = PGWALK_NO_REC;
+		s->seq.rec = PGWALK_NO_REC;
 		return;
 	}
-	s->seq_next_addr = addr + PAGE_SIZE;
-	s->seq_next_val = next;
+	s->seq.next_addr = addr + PAGE_SIZE;
+	s->seq.next_val = next;
 }
 
 /*
@@ -451,12 +448,12 @@ static void pgwalk_seq_predict(struct pgwalk_session *s, unsigned long addr,
 {
 	pte_t cur = __pte(val);
 
-	s->seq_rec = PGWALK_NO_REC;
+	s->seq.rec = PGWALK_NO_REC;
 	if (step && (step != PAGE_SIZE || !pte_present(cur) ||
 		     pte_protnone(cur) || is_zero_pfn(pte_pfn(cur))))
 		return;
-	s->seq_rec = s->last_rec;
-	s->seq_val_step = step;
+	s->seq.rec = s->stream.last_rec;
+	s->seq.val_step = step;
 	pgwalk_seq_expect(s, addr, val, step);
 }
 
@@ -464,11 +461,11 @@ static void pgwalk_seq_predict(struct pgwalk_session *s, unsigned long addr,
 static int pgwalk_seq_take(struct pgwalk_session *s, unsigned long addr,
 			   u64 val)
 {
-	struct pgwalk_rec_hdr *h = (struct pgwalk_rec_hdr *)(s->buf + s->seq_rec);
+	struct pgwalk_rec_hdr *h = (struct pgwalk_rec_hdr *)(s->stream.buf + s->seq.rec);
 
 	le16_add_cpu(&h->arg16, 1);
-	pgwalk_seq_expect(s, addr, val, s->seq_val_step);
-	s->progress = true;
+	pgwalk_seq_expect(s, addr, val, s->seq.val_step);
+	s->fill.progress = true;
 	return 0;
 }
 
@@ -483,11 +480,11 @@ static bool pgwalk_seq_add(struct pgwalk_session *s,
 			   u64 val, const struct pgwalk_entry *e)
 {
 	/* The step from the entry before, when this path saw it. */
-	bool follows = s->prev_pte_addr == addr - PAGE_SIZE;
-	u64 step = val - s->prev_pte_val;
+	bool follows = s->seq.prev_addr == addr - PAGE_SIZE;
+	u64 step = val - s->seq.prev_val;
 
-	s->prev_pte_addr = addr;
-	s->prev_pte_val = val;
+	s->seq.prev_addr = addr;
+	s->seq.prev_val = val;
 	if (!(run ? pgwalk_seq_start(s, run, addr, e) :
 		    pgwalk_seq_grow(s, addr, e)))
 		return false;
@@ -512,7 +509,7 @@ static int pgwalk_none_pte(struct pgwalk_session *s, unsigned long addr)
 				  sizeof(*run));
 		run->addr = cpu_to_le64(addr);
 	}
-	s->progress = true;
+	s->fill.progress = true;
 	return 0;
 }
 
@@ -527,10 +524,10 @@ static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 	struct pgwalk_entry e;
 
 	pgwalk_unpin_table(s);
-	if (s->stopped)
+	if (s->fill.stopped)
 		return 1;
-	if (s->seq_rec != PGWALK_NO_REC && s->seq_rec == s->last_rec &&
-	    addr == s->seq_next_addr && pte_val(val) == s->seq_next_val)
+	if (s->seq.rec != PGWALK_NO_REC && s->seq.rec == s->stream.last_rec &&
+	    addr == s->seq.next_addr && pte_val(val) == s->seq.next_val)
 		return pgwalk_seq_take(s, addr, pte_val(val));
 	if (pte_none(val) && !pte_val(val))
 		return pgwalk_none_pte(s, addr);
@@ -538,8 +535,8 @@ static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 	pgwalk_decode_pte(val, s->pfn_visible, &e);
 	/* The last run, if this entry follows it in the same table. */
 	run = pgwalk_last_run(s, PGWALK_REC_PTE_RUN, addr);
-	if (s->seq && pgwalk_seq_add(s, run, addr, pte_val(val), &e)) {
-		s->progress = true;
+	if (s->req.seq && pgwalk_seq_add(s, run, addr, pte_val(val), &e)) {
+		s->fill.progress = true;
 		return 0;
 	}
 
@@ -555,7 +552,7 @@ static int pgwalk_pte_entry(pte_t *pte, unsigned long addr,
 	}
 	elem->raw = cpu_to_le64(e.raw);
 	elem->info = cpu_to_le64(e.info);
-	s->progress = true;
+	s->fill.progress = true;
 	return 0;
 }
 
@@ -567,14 +564,14 @@ static int pgwalk_pte_hole(unsigned long addr, unsigned long next, int depth,
 	struct pgwalk_rec_hole *r;
 
 	pgwalk_unpin_table(s);
-	if (s->stopped)
+	if (s->fill.stopped)
 		return 1;
 	r = depth >= 0 ? pgwalk_last(s, PGWALK_REC_HOLE) : NULL;
 	if (r && (s8)r->hdr.arg8 == depth && le64_to_cpu(r->end) == addr &&
 	    le16_to_cpu(r->hdr.arg16) < U16_MAX) {
 		le16_add_cpu(&r->hdr.arg16, 1);
 		r->end = cpu_to_le64(next);
-		s->progress = true;
+		s->fill.progress = true;
 		return 0;
 	}
 	if (!pgwalk_room(s, sizeof(*r)))
@@ -582,7 +579,7 @@ static int pgwalk_pte_hole(unsigned long addr, unsigned long next, int depth,
 	r = pgwalk_emit(s, PGWALK_REC_HOLE, (u8)(s8)depth, 1, sizeof(*r));
 	r->addr = cpu_to_le64(addr);
 	r->end = cpu_to_le64(next);
-	s->progress = true;
+	s->fill.progress = true;
 	return 0;
 }
 
@@ -607,7 +604,7 @@ static int pgwalk_hugetlb_entry(pte_t *pte, unsigned long hmask,
 	struct pgwalk_entry e;
 
 	pgwalk_unpin_table(s);
-	if (s->stopped)
+	if (s->fill.stopped)
 		return 1;
 	if (!pgwalk_room(s, sizeof(*r)))
 		return pgwalk_stop(s, PGWALK_CB_HUGETLB_ENTRY, addr);
@@ -618,7 +615,7 @@ static int pgwalk_hugetlb_entry(pte_t *pte, unsigned long hmask,
 	r->hmask = cpu_to_le64(hmask);
 	r->raw = cpu_to_le64(e.raw);
 	r->info = cpu_to_le64(e.info);
-	s->progress = true;
+	s->fill.progress = true;
 	return 0;
 }
 #endif
@@ -632,9 +629,9 @@ static size_t pgwalk_vma_rec_len(size_t name_len)
 static bool pgwalk_vma_repeat(struct pgwalk_session *s,
 			      struct vm_area_struct *vma)
 {
-	return !s->trace && s->last_vma_valid &&
-	       s->last_vma_start == vma->vm_start &&
-	       s->last_vma_end == vma->vm_end;
+	return !s->req.trace && s->seen.vma_valid &&
+	       s->seen.vma_start == vma->vm_start &&
+	       s->seen.vma_end == vma->vm_end;
 }
 
 static char *pgwalk_name_buf(struct pgwalk_session *s)
@@ -663,9 +660,9 @@ static void pgwalk_emit_vma(struct pgwalk_session *s,
 	}
 	r->flags = cpu_to_le32(pgwalk_vma_flags(vma) | flags);
 	memcpy(r + 1, pgwalk_name_buf(s), name_len);
-	s->last_vma_start = vma->vm_start;
-	s->last_vma_end = vma->vm_end;
-	s->last_vma_valid = true;
+	s->seen.vma_start = vma->vm_start;
+	s->seen.vma_end = vma->vm_end;
+	s->seen.vma_valid = true;
 }
 
 /*
@@ -688,9 +685,9 @@ static int pgwalk_test_walk(unsigned long addr, unsigned long next,
 	u8 backing = 0;
 
 	pgwalk_unpin_table(s);
-	if (s->stopped)
+	if (s->fill.stopped)
 		return -ENOBUFS;
-	if (s->trace)
+	if (s->req.trace)
 		need += sizeof(*t);
 	if (report) {
 		name_len = pgwalk_vma_name(vma, s->path_buf,
@@ -701,7 +698,7 @@ static int pgwalk_test_walk(unsigned long addr, unsigned long next,
 		pgwalk_stop(s, PGWALK_CB_TEST_WALK, addr);
 		return -ENOBUFS;
 	}
-	if (s->trace) {
+	if (s->req.trace) {
 		t = pgwalk_emit(s, PGWALK_REC_TEST_WALK, 0, 0, sizeof(*t));
 		t->addr = cpu_to_le64(addr);
 		t->next = cpu_to_le64(next);
@@ -711,7 +708,7 @@ static int pgwalk_test_walk(unsigned long addr, unsigned long next,
 		pgwalk_emit_vma(s, vma, name_len, backing,
 				PGWALK_VMA_NOT_WALKED);
 	if (skip)
-		s->progress = true;
+		s->fill.progress = true;
 	return skip;
 }
 
@@ -724,7 +721,7 @@ static int pgwalk_pre_vma(unsigned long start, unsigned long end,
 	u8 backing;
 
 	pgwalk_unpin_table(s);
-	if (s->stopped)
+	if (s->fill.stopped)
 		return 1;
 	if (pgwalk_vma_repeat(s, vma))
 		return 0;
@@ -746,9 +743,9 @@ static void pgwalk_post_vma(struct mm_walk *walk)
 	struct pgwalk_rec_post_vma *r;
 
 	pgwalk_unpin_table(s);
-	if (!s->trace)
+	if (!s->req.trace)
 		return;
-	if (WARN_ON_ONCE(s->len + sizeof(*r) > s->buffer_size))
+	if (WARN_ON_ONCE(s->stream.len + sizeof(*r) > s->stream.size))
 		return;
 	r = pgwalk_emit(s, PGWALK_REC_POST_VMA, 0, 0, sizeof(*r));
 	r->vm_start = cpu_to_le64(walk->vma->vm_start);
@@ -777,18 +774,18 @@ static const struct mm_walk_ops pgwalk_ops = {
 /* Start a fill: the buffer has been read to its end. */
 void pgwalk_begin_fill(struct pgwalk_session *s)
 {
-	s->len = 0;
-	s->pos = 0;
-	s->last_rec = PGWALK_NO_REC;
-	s->seq_rec = PGWALK_NO_REC;
-	s->prev_pte_addr = 0;
-	s->stopped = false;
-	s->progress = false;
+	s->stream.len = 0;
+	s->stream.pos = 0;
+	s->stream.last_rec = PGWALK_NO_REC;
+	s->seq.rec = PGWALK_NO_REC;
+	s->seq.prev_addr = 0;
+	s->fill.stopped = false;
+	s->fill.progress = false;
 }
 
 void pgwalk_emit_header(struct pgwalk_session *s)
 {
-	struct pgwalk_stream_header *h = (struct pgwalk_stream_header *)s->buf;
+	struct pgwalk_stream_header *h = (struct pgwalk_stream_header *)s->stream.buf;
 	u32 flags = 0;
 	int i;
 
@@ -796,9 +793,9 @@ void pgwalk_emit_header(struct pgwalk_session *s)
 	memcpy(h->magic, PGWALK_MAGIC, PGWALK_MAGIC_LEN);
 	h->version = cpu_to_le16(PGWALK_FORMAT_VERSION);
 	h->header_len = cpu_to_le16(sizeof(*h));
-	if (s->trace)
+	if (s->req.trace)
 		flags |= PGWALK_HDR_TRACE;
-	if (s->seq)
+	if (s->req.seq)
 		flags |= PGWALK_HDR_SEQ;
 	if (s->pfn_visible)
 		flags |= PGWALK_HDR_PFN_VISIBLE;
@@ -806,40 +803,40 @@ void pgwalk_emit_header(struct pgwalk_session *s)
 	flags |= PGWALK_HDR_WALK_LOCK;
 #endif
 	h->flags = cpu_to_le32(flags);
-	h->pid = cpu_to_le32(s->pid);
+	h->pid = cpu_to_le32(s->req.pid);
 	h->page_shift = cpu_to_le32(PAGE_SHIFT);
 	h->levels = cpu_to_le32(pgwalk_levels());
 	h->kernel_version = cpu_to_le32(PGWALK_KERNEL_VERSION);
-	h->start = cpu_to_le64(s->start);
-	h->end = cpu_to_le64(s->end);
-	h->task_size = cpu_to_le64(s->task_size);
+	h->start = cpu_to_le64(s->req.start);
+	h->end = cpu_to_le64(s->req.end);
+	h->task_size = cpu_to_le64(s->req.task_size);
 	for (i = 0; i < PGWALK_NR_LEVELS; i++) {
 		h->level[i].shift = cpu_to_le32(pgwalk_level_shift(i));
 		h->level[i].ptrs = cpu_to_le32(pgwalk_level_ptrs(i));
 	}
-	h->buffer_size = cpu_to_le32(s->buffer_size);
+	h->buffer_size = cpu_to_le32(s->stream.size);
 	strscpy(h->release, init_utsname()->release, sizeof(h->release));
-	s->len = sizeof(*h);
-	s->stream_bytes = sizeof(*h);
+	s->stream.len = sizeof(*h);
+	s->stream.count.bytes = sizeof(*h);
 }
 
 void pgwalk_emit_end(struct pgwalk_session *s, int status,
 		     unsigned long walked_to)
 {
-	u64 bytes = s->stream_bytes, records = s->records;
+	u64 bytes = s->stream.count.bytes, records = s->stream.count.records;
 	struct pgwalk_rec_end *r;
 
 	r = pgwalk_emit(s, PGWALK_REC_END, 0, 0, sizeof(*r));
 	r->status = cpu_to_le32((u32)status);
-	r->chunks = cpu_to_le32(s->chunks);
+	r->chunks = cpu_to_le32(s->stream.count.chunks);
 	r->walked_to = cpu_to_le64(walked_to);
 	r->stream_bytes = cpu_to_le64(bytes);
 	r->records = cpu_to_le64(records);
-	s->done = true;
+	s->stream.done = true;
 }
 
 /*
- * One walk_page_range() call from s->resume to s->end. The caller holds
+ * One walk_page_range() call from s->fill.resume to s->req.end. The caller holds
  * mmap_read_lock() and a reference on the mm.
  */
 int pgwalk_walk_chunk(struct pgwalk_session *s, struct mm_struct *mm)
@@ -848,16 +845,16 @@ int pgwalk_walk_chunk(struct pgwalk_session *s, struct mm_struct *mm)
 	struct pgwalk_rec_walk_end *e;
 	int ret;
 
-	if (s->trace) {
+	if (s->req.trace) {
 		b = pgwalk_emit(s, PGWALK_REC_WALK_BEGIN, 0, 0, sizeof(*b));
-		b->start = cpu_to_le64(s->resume);
-		b->end = cpu_to_le64(s->end);
+		b->start = cpu_to_le64(s->fill.resume);
+		b->end = cpu_to_le64(s->req.end);
 	}
-	ret = pgwalk_walk_page_range(mm, s->resume, s->end, &pgwalk_ops, s);
+	ret = pgwalk_walk_page_range(mm, s->fill.resume, s->req.end, &pgwalk_ops, s);
 	/* Only if the walker failed to map a table it was let into. */
 	pgwalk_unpin_table(s);
-	s->chunks++;
-	if (s->trace) {
+	s->stream.count.chunks++;
+	if (s->req.trace) {
 		e = pgwalk_emit(s, PGWALK_REC_WALK_END, 0, 0, sizeof(*e));
 		e->ret = cpu_to_le64((s64)ret);
 	}
