@@ -245,12 +245,86 @@ u32 pgwalk_vma_flags(const struct vm_area_struct *vma);
 size_t pgwalk_vma_name(struct vm_area_struct *vma, char *path_buf,
 		       char *name, u8 *backing);
 
+/* pgwalk_stream.c */
+void pgwalk_stream_begin_fill(struct pgwalk_stream *st);
+void *pgwalk_stream_emit(struct pgwalk_stream *st, u8 type, u8 arg8,
+			 u16 arg16, u32 len);
+void *pgwalk_stream_grow(struct pgwalk_stream *st, struct pgwalk_rec_hdr *h,
+			 u32 len);
+void pgwalk_stream_trim(struct pgwalk_stream *st, struct pgwalk_rec_hdr *h,
+			u16 n, u32 len);
+void pgwalk_stream_drop_last(struct pgwalk_stream *st);
+struct pgwalk_rec_pte_run *pgwalk_stream_last_run(struct pgwalk_stream *st,
+						  u8 type, unsigned long addr);
+void pgwalk_stream_header(struct pgwalk_session *s);
+void pgwalk_stream_chunk_begin(struct pgwalk_session *s, unsigned long start,
+			       unsigned long end);
+void pgwalk_stream_chunk_end(struct pgwalk_session *s, int ret);
+void pgwalk_stream_end(struct pgwalk_stream *st, int status,
+		       unsigned long walked_to);
+
+/*
+ * Does a record of @need bytes fit, keeping PGWALK_RESERVE? Inline, as
+ * pgwalk_stream_last(): pte_entry asks for every PTE.
+ */
+static inline bool pgwalk_stream_room(const struct pgwalk_stream *st,
+				      size_t need)
+{
+	return st->len + need + PGWALK_RESERVE <= st->size;
+}
+
+/* The last record of this fill if it has @type, else NULL. */
+static inline void *pgwalk_stream_last(struct pgwalk_stream *st, u8 type)
+{
+	struct pgwalk_rec_hdr *h;
+
+	if (st->last_rec == PGWALK_NO_REC)
+		return NULL;
+	h = (struct pgwalk_rec_hdr *)(st->buf + st->last_rec);
+	return h->type == type ? h : NULL;
+}
+
+/* pgwalk_seq.c */
+void pgwalk_seq_reset(struct pgwalk_seq *q);
+void pgwalk_seq_take(struct pgwalk_seq *q, struct pgwalk_stream *st,
+		     unsigned long addr, u64 val);
+bool pgwalk_seq_add(struct pgwalk_seq *q, struct pgwalk_stream *st,
+		    struct pgwalk_rec_pte_run *run, unsigned long addr,
+		    u64 val, const struct pgwalk_entry *e);
+
+/*
+ * Is the PTE @val at @addr the next element the PTE_SEQ compressor
+ * predicted for the last record? Inline: pte_entry asks for every PTE, and
+ * without seq the answer is always no.
+ */
+static inline bool pgwalk_seq_expects(const struct pgwalk_seq *q,
+				      const struct pgwalk_stream *st,
+				      unsigned long addr, u64 val)
+{
+	return q->rec != PGWALK_NO_REC && q->rec == st->last_rec &&
+	       addr == q->next_addr && val == q->next_val;
+}
+
+/* pgwalk_record.c */
+int pgwalk_record_entry(struct pgwalk_session *s, int level,
+			unsigned long addr, unsigned long next, u64 raw,
+			const struct pgwalk_entry *e,
+			enum page_walk_action action);
+int pgwalk_record_pte(struct pgwalk_session *s, unsigned long addr, pte_t val);
+int pgwalk_record_hole(struct pgwalk_session *s, unsigned long addr,
+		       unsigned long next, int depth);
+int pgwalk_record_hugetlb(struct pgwalk_session *s, unsigned long addr,
+			  unsigned long next, unsigned long hmask, pte_t val);
+int pgwalk_record_test_walk(struct pgwalk_session *s,
+			    struct vm_area_struct *vma, unsigned long addr,
+			    unsigned long next, int skip);
+int pgwalk_record_vma(struct pgwalk_session *s, struct vm_area_struct *vma,
+		      unsigned long start);
+void pgwalk_record_post_vma(struct pgwalk_session *s,
+			    struct vm_area_struct *vma);
+
 /* pgwalk_walk.c */
-void pgwalk_begin_fill(struct pgwalk_session *s);
-void pgwalk_emit_header(struct pgwalk_session *s);
-void pgwalk_emit_end(struct pgwalk_session *s, int status,
-		     unsigned long walked_to);
-int pgwalk_walk_chunk(struct pgwalk_session *s, struct mm_struct *mm);
+int pgwalk_walk_chunk(struct pgwalk_session *s, int *ret);
 
 /* pgwalk_session.c */
 extern const struct file_operations pgwalk_walk_fops;

@@ -16,7 +16,6 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
-#include <linux/mmap_lock.h>
 #include <linux/pid.h>
 #include <linux/cred.h>
 #include <linux/ptrace.h>
@@ -262,7 +261,7 @@ static int pgwalk_fill(struct pgwalk_session *s)
 {
 	struct mm_struct *mm = s->req.mm;
 	unsigned long from = s->fill.resume;
-	int ret;
+	int ret, err;
 
 	if (!s->stream.buf) {
 		s->stream.buf = kvmalloc(s->stream.size, GFP_KERNEL);
@@ -275,25 +274,24 @@ static int pgwalk_fill(struct pgwalk_session *s)
 			return -ENOMEM;
 	}
 
-	pgwalk_begin_fill(s);
+	pgwalk_stream_begin_fill(&s->stream);
+	pgwalk_seq_reset(&s->seq);
+	s->fill.stopped = false;
+	s->fill.progress = false;
 	if (!s->stream.started) {
-		pgwalk_emit_header(s);
+		pgwalk_stream_header(s);
 		s->stream.started = true;
 	}
 
 	/* The target exited: its page tables are gone or going. */
 	if (!mmget_not_zero(mm)) {
-		pgwalk_emit_end(s, -ESRCH, from);
+		pgwalk_stream_end(&s->stream, -ESRCH, from);
 		return 0;
 	}
-	ret = mmap_read_lock_killable(mm);
-	if (ret) {
-		mmput(mm);
-		return ret;
-	}
-	ret = pgwalk_walk_chunk(s, mm);
-	mmap_read_unlock(mm);
+	err = pgwalk_walk_chunk(s, &ret);
 	mmput(mm);
+	if (err)
+		return err;
 
 	if (s->fill.stopped) {
 		if (s->fill.resume > from || s->fill.progress)
@@ -302,12 +300,12 @@ static int pgwalk_fill(struct pgwalk_session *s)
 		 * Nothing fitted in a whole buffer. Cannot happen with the
 		 * smallest buffer_kib, but end the stream rather than loop.
 		 */
-		pgwalk_emit_end(s, -ENOBUFS, from);
+		pgwalk_stream_end(&s->stream, -ENOBUFS, from);
 		return 0;
 	}
 	if (ret > 0)	/* no callback returns > 0 but to stop */
 		ret = -EPROTO;
-	pgwalk_emit_end(s, ret, ret ? from : s->req.end);
+	pgwalk_stream_end(&s->stream, ret, ret ? from : s->req.end);
 	return 0;
 }
 
