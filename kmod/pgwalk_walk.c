@@ -305,7 +305,7 @@ static const struct mm_walk_ops pgwalk_ops = {
 	.pre_vma	= pgwalk_pre_vma,
 	.post_vma	= pgwalk_post_vma,
 #ifdef PGWALK_HAVE_WALK_LOCK
-	/* The fill holds mmap_read_lock(); the walker asserts just that. */
+	/* pgwalk_walk_chunk() holds mmap_read_lock(); the walker asserts it. */
 	.walk_lock	= PGWALK_RDLOCK,
 #endif
 };
