@@ -85,6 +85,9 @@
 			 sizeof(struct pgwalk_rec_walk_end) +		\
 			 sizeof(struct pgwalk_rec_end))
 
+/* session.stream.last_rec when the buffer holds no record of this fill. */
+#define PGWALK_NO_REC	((size_t)-1)
+
 /* The last reported entry of one level, to suppress repeats on resume. */
 struct pgwalk_last_entry {
 	unsigned long addr;
@@ -93,58 +96,88 @@ struct pgwalk_last_entry {
 	bool valid;
 };
 
-/* One open file of debugfs pgwalk/walk. */
-struct pgwalk_session {
-	struct mutex lock;		/* serialises read/write on this file */
-
-	/* Set at open. */
-	bool pfn_visible;		/* CAP_SYS_ADMIN in init_user_ns */
-	u32 buffer_size;		/* bytes, from buffer_kib at open */
-
-	/* Set by a successful write. */
-	bool has_request;
+/* What a successful write() asked for: the stream header repeats it. */
+struct pgwalk_request {
 	bool trace;
 	bool seq;			/* PTE_SEQ records requested */
 	pid_t pid;			/* as written, opener's namespace */
 	struct mm_struct *mm;		/* mmgrab()ed: mm_count only */
 	unsigned long start, end, task_size;
+};
 
-	/* The stream. */
+/*
+ * What the END record reports, counted as the stream is written, so that
+ * a reader can tell it lost nothing.
+ */
+struct pgwalk_count {
+	u32 chunks;			/* walk_page_range() calls */
+	u64 bytes;			/* bytes of records + header so far */
+	u64 records;			/* records so far, header excluded */
+};
+
+/* The record buffer one fill writes and read() drains (pgwalk_stream.c). */
+struct pgwalk_stream {
 	u8 *buf;
+	u32 size;			/* bytes, from buffer_kib at open */
 	size_t len;			/* bytes in buf */
 	size_t pos;			/* bytes of buf already read */
-	char *path_buf;			/* d_path() scratch, then the name */
+	size_t last_rec;		/* offset of the last record of this
+					 * fill, or PGWALK_NO_REC
+					 */
 	bool started;			/* header written */
 	bool done;			/* END written */
-	unsigned long resume;		/* next fill starts here */
-	u32 chunks;			/* walk_page_range() calls */
-	u64 stream_bytes;		/* bytes of records + header so far */
-	u64 records;			/* records so far, header excluded */
+	struct pgwalk_count count;
+};
 
-	/* Walk state, valid during one fill. */
+/* Where the walk stands: across fills (resume), and within one fill. */
+struct pgwalk_fill {
+	unsigned long resume;		/* next fill starts here */
 	spinlock_t *table_lock;		/* PMD lock held from pmd_entry to
 					 * the walker's next callback
 					 */
 	bool stopped;			/* a callback found the buffer full */
 	bool progress;			/* a leaf-level record was written */
-	size_t last_rec;		/* offset of the last record, or -1 */
+};
 
-	/*
-	 * With seq: the PTE value that pte_entry may take as the next element
-	 * of the PTE_SEQ at seq_rec, while that is the last record, without
-	 * decoding it (pgwalk_seq_predict()); and the last PTE it decoded.
-	 */
-	size_t seq_rec;			/* that PTE_SEQ, or -1 */
-	unsigned long seq_next_addr;
-	u64 seq_next_val;
-	u64 seq_val_step;		/* 0 or PAGE_SIZE */
-	unsigned long prev_pte_addr;
-	u64 prev_pte_val;
+/*
+ * What was reported last, kept across fills: after a resume the walker
+ * visits again the upper entries and the VMA it stopped in, and those are
+ * not written twice.
+ */
+struct pgwalk_seen {
+	struct pgwalk_last_entry entry[PGWALK_LEVEL_PTE];
+	unsigned long vma_start, vma_end;
+	bool vma_valid;
+};
 
-	/* Kept across fills: what was reported, to suppress repeats. */
-	struct pgwalk_last_entry last[PGWALK_LEVEL_PTE];
-	unsigned long last_vma_start, last_vma_end;
-	bool last_vma_valid;
+/*
+ * The PTE_SEQ compressor (pgwalk_seq.c), valid during one fill: the PTE
+ * value that pte_entry may take as the next element of the PTE_SEQ at @rec,
+ * while that is the last record, without decoding it
+ * (pgwalk_seq_predict()); and the last PTE it decoded.
+ */
+struct pgwalk_seq {
+	size_t rec;			/* that PTE_SEQ, or PGWALK_NO_REC */
+	unsigned long next_addr;
+	u64 next_val;
+	u64 val_step;			/* 0 or PAGE_SIZE */
+	unsigned long prev_addr;
+	u64 prev_val;
+};
+
+/* One open file of debugfs pgwalk/walk. */
+struct pgwalk_session {
+	struct mutex lock;		/* serialises read/write on this file */
+	bool pfn_visible;		/* at open: CAP_SYS_ADMIN in
+					 * init_user_ns
+					 */
+	bool has_request;		/* req is set */
+	char *path_buf;			/* d_path() scratch, then the name */
+	struct pgwalk_request req;
+	struct pgwalk_stream stream;
+	struct pgwalk_fill fill;
+	struct pgwalk_seen seen;
+	struct pgwalk_seq seq;
 };
 
 /* A decoded entry: the raw value as reported and the info word. */
@@ -203,18 +236,95 @@ void pgwalk_decode_pmd(pmd_t pmd, bool show_pfn, struct pgwalk_entry *e);
 void pgwalk_decode_pte(pte_t pte, bool show_pfn, struct pgwalk_entry *e);
 void pgwalk_decode_huge_pte(pte_t pte, unsigned long hmask, bool show_pfn,
 			    struct pgwalk_entry *e);
+unsigned int pgwalk_levels(void);
+unsigned int pgwalk_level_shift(int level);
+unsigned int pgwalk_level_ptrs(int level);
 
 /* pgwalk_vma.c */
 u32 pgwalk_vma_flags(const struct vm_area_struct *vma);
 size_t pgwalk_vma_name(struct vm_area_struct *vma, char *path_buf,
 		       char *name, u8 *backing);
 
+/* pgwalk_stream.c */
+void pgwalk_stream_begin_fill(struct pgwalk_stream *st);
+void *pgwalk_stream_emit(struct pgwalk_stream *st, u8 type, u8 arg8,
+			 u16 arg16, u32 len);
+void *pgwalk_stream_grow(struct pgwalk_stream *st, struct pgwalk_rec_hdr *h,
+			 u32 len);
+void pgwalk_stream_trim(struct pgwalk_stream *st, struct pgwalk_rec_hdr *h,
+			u16 n, u32 len);
+void pgwalk_stream_drop_last(struct pgwalk_stream *st);
+struct pgwalk_rec_pte_run *pgwalk_stream_last_run(struct pgwalk_stream *st,
+						  u8 type, unsigned long addr);
+void pgwalk_stream_header(struct pgwalk_session *s);
+void pgwalk_stream_chunk_begin(struct pgwalk_session *s, unsigned long start,
+			       unsigned long end);
+void pgwalk_stream_chunk_end(struct pgwalk_session *s, int ret);
+void pgwalk_stream_end(struct pgwalk_stream *st, int status,
+		       unsigned long walked_to);
+
+/*
+ * Does a record of @need bytes fit, keeping PGWALK_RESERVE? Inline, as
+ * pgwalk_stream_last(): pte_entry asks for every PTE.
+ */
+static inline bool pgwalk_stream_room(const struct pgwalk_stream *st,
+				      size_t need)
+{
+	return st->len + need + PGWALK_RESERVE <= st->size;
+}
+
+/* The last record of this fill if it has @type, else NULL. */
+static inline void *pgwalk_stream_last(struct pgwalk_stream *st, u8 type)
+{
+	struct pgwalk_rec_hdr *h;
+
+	if (st->last_rec == PGWALK_NO_REC)
+		return NULL;
+	h = (struct pgwalk_rec_hdr *)(st->buf + st->last_rec);
+	return h->type == type ? h : NULL;
+}
+
+/* pgwalk_seq.c */
+void pgwalk_seq_reset(struct pgwalk_seq *q);
+void pgwalk_seq_take(struct pgwalk_seq *q, struct pgwalk_stream *st,
+		     unsigned long addr, u64 val);
+bool pgwalk_seq_add(struct pgwalk_seq *q, struct pgwalk_stream *st,
+		    struct pgwalk_rec_pte_run *run, unsigned long addr,
+		    u64 val, const struct pgwalk_entry *e);
+
+/*
+ * Is the PTE @val at @addr the next element the PTE_SEQ compressor
+ * predicted for the last record? Inline: pte_entry asks for every PTE, and
+ * without seq the answer is always no.
+ */
+static inline bool pgwalk_seq_expects(const struct pgwalk_seq *q,
+				      const struct pgwalk_stream *st,
+				      unsigned long addr, u64 val)
+{
+	return q->rec != PGWALK_NO_REC && q->rec == st->last_rec &&
+	       addr == q->next_addr && val == q->next_val;
+}
+
+/* pgwalk_record.c */
+int pgwalk_record_entry(struct pgwalk_session *s, int level,
+			unsigned long addr, unsigned long next, u64 raw,
+			const struct pgwalk_entry *e,
+			enum page_walk_action action);
+int pgwalk_record_pte(struct pgwalk_session *s, unsigned long addr, pte_t val);
+int pgwalk_record_hole(struct pgwalk_session *s, unsigned long addr,
+		       unsigned long next, int depth);
+int pgwalk_record_hugetlb(struct pgwalk_session *s, unsigned long addr,
+			  unsigned long next, unsigned long hmask, pte_t val);
+int pgwalk_record_test_walk(struct pgwalk_session *s,
+			    struct vm_area_struct *vma, unsigned long addr,
+			    unsigned long next, int skip);
+int pgwalk_record_vma(struct pgwalk_session *s, struct vm_area_struct *vma,
+		      unsigned long start);
+void pgwalk_record_post_vma(struct pgwalk_session *s,
+			    struct vm_area_struct *vma);
+
 /* pgwalk_walk.c */
-void pgwalk_begin_fill(struct pgwalk_session *s);
-void pgwalk_emit_header(struct pgwalk_session *s);
-void pgwalk_emit_end(struct pgwalk_session *s, int status,
-		     unsigned long walked_to);
-int pgwalk_walk_chunk(struct pgwalk_session *s, struct mm_struct *mm);
+int pgwalk_walk_chunk(struct pgwalk_session *s, int *ret);
 
 /* pgwalk_session.c */
 extern const struct file_operations pgwalk_walk_fops;
@@ -222,8 +332,5 @@ extern atomic_t pgwalk_sessions;
 
 /* pgwalk_main.c */
 u32 pgwalk_buffer_bytes(void);
-unsigned int pgwalk_levels(void);
-unsigned int pgwalk_level_shift(int level);
-unsigned int pgwalk_level_ptrs(int level);
 
 #endif /* _PGWALK_H */

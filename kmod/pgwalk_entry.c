@@ -7,6 +7,10 @@
  * Everything here works on a value the caller already read once
  * (READ_ONCE()/ptep_get()): the decoders never touch the page tables, never
  * sleep and may run under the PTE lock.
+ *
+ * Also the geometry of those tables at run time (levels, shifts, entries
+ * per table), which the stream header and pgwalk/info report: x86 decides
+ * at boot whether the p4d is folded, so it cannot be a constant.
  */
 #include <linux/bits.h>
 #include <linux/mm.h>
@@ -323,4 +327,43 @@ void pgwalk_decode_huge_pte(pte_t pte, unsigned long hmask, bool show_pfn,
 		pgwalk_decode_present_pte(pte, hmask, show_pfn, e);
 	else
 		pgwalk_decode_swp_pte(pte, show_pfn, e);
+}
+
+/* 4 or 5 at run time: x86 folds the p4d unless LA57 is enabled. */
+unsigned int pgwalk_levels(void)
+{
+	return 2 + (PTRS_PER_P4D > 1) + (PTRS_PER_PUD > 1) +
+	       (PTRS_PER_PMD > 1);
+}
+
+unsigned int pgwalk_level_shift(int level)
+{
+	switch (level) {
+	case PGWALK_LEVEL_PGD:
+		return PGDIR_SHIFT;
+	case PGWALK_LEVEL_P4D:
+		return P4D_SHIFT;
+	case PGWALK_LEVEL_PUD:
+		return PUD_SHIFT;
+	case PGWALK_LEVEL_PMD:
+		return PMD_SHIFT;
+	default:
+		return PAGE_SHIFT;
+	}
+}
+
+unsigned int pgwalk_level_ptrs(int level)
+{
+	switch (level) {
+	case PGWALK_LEVEL_PGD:
+		return PTRS_PER_PGD;
+	case PGWALK_LEVEL_P4D:
+		return PTRS_PER_P4D;
+	case PGWALK_LEVEL_PUD:
+		return PTRS_PER_PUD;
+	case PGWALK_LEVEL_PMD:
+		return PTRS_PER_PMD;
+	default:
+		return PTRS_PER_PTE;
+	}
 }

@@ -22,7 +22,6 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/pgtable.h>
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
 #include <linux/version.h>
@@ -66,45 +65,6 @@ MODULE_PARM_DESC(buffer_kib,
 u32 pgwalk_buffer_bytes(void)
 {
 	return READ_ONCE(buffer_kib) * 1024;
-}
-
-/* 4 or 5 at run time: x86 folds the p4d unless LA57 is enabled. */
-unsigned int pgwalk_levels(void)
-{
-	return 2 + (PTRS_PER_P4D > 1) + (PTRS_PER_PUD > 1) +
-	       (PTRS_PER_PMD > 1);
-}
-
-unsigned int pgwalk_level_shift(int level)
-{
-	switch (level) {
-	case PGWALK_LEVEL_PGD:
-		return PGDIR_SHIFT;
-	case PGWALK_LEVEL_P4D:
-		return P4D_SHIFT;
-	case PGWALK_LEVEL_PUD:
-		return PUD_SHIFT;
-	case PGWALK_LEVEL_PMD:
-		return PMD_SHIFT;
-	default:
-		return PAGE_SHIFT;
-	}
-}
-
-unsigned int pgwalk_level_ptrs(int level)
-{
-	switch (level) {
-	case PGWALK_LEVEL_PGD:
-		return PTRS_PER_PGD;
-	case PGWALK_LEVEL_P4D:
-		return PTRS_PER_P4D;
-	case PGWALK_LEVEL_PUD:
-		return PTRS_PER_PUD;
-	case PGWALK_LEVEL_PMD:
-		return PTRS_PER_PMD;
-	default:
-		return PTRS_PER_PTE;
-	}
 }
 
 static const char * const pgwalk_level_name[PGWALK_NR_LEVELS] = {

@@ -16,7 +16,6 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
-#include <linux/mmap_lock.h>
 #include <linux/pid.h>
 #include <linux/cred.h>
 #include <linux/ptrace.h>
@@ -31,8 +30,8 @@
 
 atomic_t pgwalk_sessions = ATOMIC_INIT(0);
 
-/* A parsed request, before the target is looked up. */
-struct pgwalk_request {
+/* The tokens of a request as parsed, before the target is looked up. */
+struct pgwalk_tokens {
 	int pid;
 	unsigned long start, end;
 	bool has_pid, has_start, has_end, trace, seq;
@@ -61,7 +60,7 @@ static int pgwalk_parse_addr(const char *val, unsigned long *addr)
 	return 0;
 }
 
-static int pgwalk_parse_token(char *tok, struct pgwalk_request *req)
+static int pgwalk_parse_token(char *tok, struct pgwalk_tokens *req)
 {
 	char *val = strchr(tok, '=');
 
@@ -103,7 +102,7 @@ static int pgwalk_parse_token(char *tok, struct pgwalk_request *req)
 }
 
 /* @buf is NUL terminated; anything malformed is -EINVAL. */
-static int pgwalk_parse(char *buf, size_t len, struct pgwalk_request *req)
+static int pgwalk_parse(char *buf, size_t len, struct pgwalk_tokens *req)
 {
 	char *tok;
 	int ret;
@@ -196,7 +195,7 @@ out:
 static int pgwalk_request(struct file *file, struct pgwalk_session *s,
 			  char *buf, size_t len)
 {
-	struct pgwalk_request req = { };
+	struct pgwalk_tokens req = { };
 	struct mm_struct *mm;
 	unsigned long end;
 	int ret;
@@ -218,14 +217,14 @@ static int pgwalk_request(struct file *file, struct pgwalk_session *s,
 		return ret;
 	}
 
-	s->mm = mm;
-	s->pid = req.pid;
-	s->trace = req.trace;
-	s->seq = req.seq;
-	s->start = req.start;
-	s->end = end;
-	s->task_size = mm->task_size;
-	s->resume = req.start;
+	s->req.mm = mm;
+	s->req.pid = req.pid;
+	s->req.trace = req.trace;
+	s->req.seq = req.seq;
+	s->req.start = req.start;
+	s->req.end = end;
+	s->req.task_size = mm->task_size;
+	s->fill.resume = req.start;
 	s->has_request = true;
 	return 0;
 }
@@ -260,13 +259,13 @@ static ssize_t pgwalk_write(struct file *file, const char __user *ubuf,
  */
 static int pgwalk_fill(struct pgwalk_session *s)
 {
-	struct mm_struct *mm = s->mm;
-	unsigned long from = s->resume;
-	int ret;
+	struct mm_struct *mm = s->req.mm;
+	unsigned long from = s->fill.resume;
+	int ret, err;
 
-	if (!s->buf) {
-		s->buf = kvmalloc(s->buffer_size, GFP_KERNEL);
-		if (!s->buf)
+	if (!s->stream.buf) {
+		s->stream.buf = kvmalloc(s->stream.size, GFP_KERNEL);
+		if (!s->stream.buf)
 			return -ENOMEM;
 	}
 	if (!s->path_buf) {
@@ -275,39 +274,38 @@ static int pgwalk_fill(struct pgwalk_session *s)
 			return -ENOMEM;
 	}
 
-	pgwalk_begin_fill(s);
-	if (!s->started) {
-		pgwalk_emit_header(s);
-		s->started = true;
+	pgwalk_stream_begin_fill(&s->stream);
+	pgwalk_seq_reset(&s->seq);
+	s->fill.stopped = false;
+	s->fill.progress = false;
+	if (!s->stream.started) {
+		pgwalk_stream_header(s);
+		s->stream.started = true;
 	}
 
 	/* The target exited: its page tables are gone or going. */
 	if (!mmget_not_zero(mm)) {
-		pgwalk_emit_end(s, -ESRCH, from);
+		pgwalk_stream_end(&s->stream, -ESRCH, from);
 		return 0;
 	}
-	ret = mmap_read_lock_killable(mm);
-	if (ret) {
-		mmput(mm);
-		return ret;
-	}
-	ret = pgwalk_walk_chunk(s, mm);
-	mmap_read_unlock(mm);
+	err = pgwalk_walk_chunk(s, &ret);
 	mmput(mm);
+	if (err)
+		return err;
 
-	if (s->stopped) {
-		if (s->resume > from || s->progress)
+	if (s->fill.stopped) {
+		if (s->fill.resume > from || s->fill.progress)
 			return 0;
 		/*
 		 * Nothing fitted in a whole buffer. Cannot happen with the
 		 * smallest buffer_kib, but end the stream rather than loop.
 		 */
-		pgwalk_emit_end(s, -ENOBUFS, from);
+		pgwalk_stream_end(&s->stream, -ENOBUFS, from);
 		return 0;
 	}
 	if (ret > 0)	/* no callback returns > 0 but to stop */
 		ret = -EPROTO;
-	pgwalk_emit_end(s, ret, ret ? from : s->end);
+	pgwalk_stream_end(&s->stream, ret, ret ? from : s->req.end);
 	return 0;
 }
 
@@ -326,17 +324,17 @@ static ssize_t pgwalk_read(struct file *file, char __user *ubuf,
 		goto out;
 	}
 	/* Every fill writes at least one record, or END after a stop. */
-	while (s->pos == s->len && !s->done) {
+	while (s->stream.pos == s->stream.len && !s->stream.done) {
 		ret = pgwalk_fill(s);
 		if (ret)
 			goto out;
 	}
-	n = min(count, s->len - s->pos);
-	if (copy_to_user(ubuf, s->buf + s->pos, n)) {
+	n = min(count, s->stream.len - s->stream.pos);
+	if (copy_to_user(ubuf, s->stream.buf + s->stream.pos, n)) {
 		ret = -EFAULT;
 		goto out;
 	}
-	s->pos += n;
+	s->stream.pos += n;
 	ret = n;
 out:
 	mutex_unlock(&s->lock);
@@ -353,7 +351,7 @@ static int pgwalk_open(struct inode *inode, struct file *file)
 	mutex_init(&s->lock);
 	/* Decided at open, by the opener's credentials, as pagemap does. */
 	s->pfn_visible = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
-	s->buffer_size = pgwalk_buffer_bytes();
+	s->stream.size = pgwalk_buffer_bytes();
 	file->private_data = s;
 	atomic_inc(&pgwalk_sessions);
 	return nonseekable_open(inode, file);
@@ -363,9 +361,9 @@ static int pgwalk_release(struct inode *inode, struct file *file)
 {
 	struct pgwalk_session *s = file->private_data;
 
-	if (s->mm)
-		mmdrop(s->mm);
-	kvfree(s->buf);
+	if (s->req.mm)
+		mmdrop(s->req.mm);
+	kvfree(s->stream.buf);
 	kfree(s->path_buf);
 	mutex_destroy(&s->lock);
 	kfree(s);
