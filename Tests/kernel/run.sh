@@ -1,8 +1,14 @@
 #!/bin/sh
 # In-guest entry point of the pgwalk kernel tests (see scripts/vm-run):
 #   make vm-run CMD='Tests/kernel/run.sh'        (PAGING=5 for 5-level)
+#   Tests/kernel/run.sh --list                   every test: name, topic, phase
+#   Tests/kernel/run.sh --test NAME [--test NAME]...
+#       only the tests NAME, or every test of the topic NAME (errors, access,
+#       chunking, seq, trace, concurrency, lifecycle, stream, info,
+#       callpath), with the steps below they need; an unknown NAME exits 2
 # Assumes root, debugfs at /sys/kernel/debug and pgwalk.ko loaded. Builds
 # nothing: run 'make -C Tests/kernel' (and 'make kmod') on the host first.
+# The tests are declared in tests.c's table, one file per topic (t_*.c).
 #
 # 1. pgwalk-tests main                  default buffer
 # 2. the shell session of FORMAT.md 1.2 (echo/cat), stream checked
@@ -18,12 +24,40 @@
 # 7. sysctl kernel.ftrace_enabled cannot be set to 0 under the redirect;
 #    rmmod takes the module's ftrace_ops away, insmod puts them back
 # Each phase prints TAP-like lines; the last line is the whole run's
-# "N passed, N failed". Exit status 1 on any failure.
+# "N passed, N failed". Exit status 1 on any failure. With --test only the
+# steps that hold a test named run, and their set-up checks.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root" || exit 2
 bin=$here/build
+
+usage() {
+	echo "usage: $0 [--list | --test NAME [--test NAME]...]" >&2
+	exit 2
+}
+
+# --test NAME...: passed on to pgwalk-tests, which knows the names
+select=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--list)
+		exec "$bin/pgwalk-tests" --list
+		;;
+	--test)
+		[ $# -ge 2 ] || usage
+		select="$select --test $2"
+		shift 2
+		;;
+	--test=*)
+		select="$select --test ${1#--test=}"
+		shift
+		;;
+	*)
+		usage
+		;;
+	esac
+done
 ko=${PGWALK_KO:-$root/kmod/pgwalk.ko}
 walk=/sys/kernel/debug/pgwalk/walk
 info=/sys/kernel/debug/pgwalk/info
@@ -49,7 +83,8 @@ finish() {
 
 # run_phase ARGS...: pgwalk-tests, its summary folded into ours
 run_phase() {
-	"$bin/pgwalk-tests" --first "$next" "$@" > "$tmp/out" 2>&1
+	# shellcheck disable=SC2086
+	"$bin/pgwalk-tests" --first "$next" $select "$@" > "$tmp/out" 2>&1
 	rc=$?
 	sed -E 's/^([0-9]+) passed, ([0-9]+) failed$/# phase '"$1"': \1 passed, \2 failed/' "$tmp/out"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/out" | tail -n 1)
@@ -82,6 +117,22 @@ for f in "$bin/pgwalk-tests" "$bin/pgwalk-target"; do
 		finish
 	fi
 done
+# The steps to run: each pgwalk-tests phase with a test selected, and
+# "shell" for run.sh's own checks of step 7; all of them without --test.
+if [ -n "$select" ]; then
+	# shellcheck disable=SC2086 # $select is --test NAME..., no blanks in a name
+	if ! steps=$("$bin/pgwalk-tests" $select --phases); then
+		rm -rf "$tmp"
+		exit 2
+	fi
+	steps=$(echo $steps)
+else
+	steps="main file save chunk callpath shell"
+fi
+want() {
+	case " $steps " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 if [ ! -e "$walk" ]; then
 	say_fail "$walk exists (module loaded, debugfs mounted)"
 	finish
@@ -91,69 +142,80 @@ debugfs_mode=$(stat -c %a /sys/kernel/debug)
 chmod 755 /sys/kernel/debug
 
 echo "# kernel $(uname -r), $(grep -q ' la57' /proc/cpuinfo && echo 'cpu la57' || echo 'no la57'), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
-# What may clear accessed bits between two walks (tests.c, enum cmp_ad):
+# What may clear accessed bits between two walks (kt.h, enum cmp_ad):
 # DAMON_STAT runs from boot on 7.3; MGLRU ages only under memory pressure.
 echo "# aging: DAMON_STAT $(cat /sys/module/damon_stat/parameters/enabled 2>/dev/null || echo absent), kdamond threads $(grep -l '^kdamond' /proc/[0-9]*/comm 2>/dev/null | wc -l), lru_gen $(cat /sys/kernel/mm/lru_gen/enabled 2>/dev/null || echo absent)"
 
 # 1
-run_phase main
+want main && run_phase main
 
 # 2: FORMAT.md 1.2, from a shell; the stream is checked by pgwalk-tests
-sleep 1000 &
-sleeper=$!
-# wait for the exec: a request made before it walks the forked shell's
-# address space, which exec then drops (the stream would end -ESRCH)
-i=0
-while [ "$(cat /proc/$sleeper/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-if (exec 3<>"$walk" && echo "pid=$sleeper" >&3 && cat <&3 > "$tmp/shell.pgw"); then
-	run_phase file "$tmp/shell.pgw" "$sleeper"
-else
-	say_fail "shell session (exec 3<>walk; echo pid=N >&3; cat <&3)"
+if want file; then
+	sleep 1000 &
+	sleeper=$!
+	# wait for the exec: a request made before it walks the forked shell's
+	# address space, which exec then drops (the stream would end -ESRCH)
+	i=0
+	while [ "$(cat /proc/$sleeper/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if (exec 3<>"$walk" && echo "pid=$sleeper" >&3 && cat <&3 > "$tmp/shell.pgw"); then
+		run_phase file "$tmp/shell.pgw" "$sleeper"
+	else
+		say_fail "shell session (exec 3<>walk; echo pid=N >&3; cat <&3)"
+	fi
+	kill "$sleeper"
+	wait "$sleeper" 2>/dev/null
 fi
-kill "$sleeper"
-wait "$sleeper" 2>/dev/null
 
 # 3
-"$bin/pgwalk-target" --big 64 --signal "$tmp/big.txt" < /dev/null &
-big_pid=$!
-i=0
-while [ ! -s "$tmp/big.txt" ] && [ $i -lt 600 ] && kill -0 "$big_pid" 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -s "$tmp/big.txt" ]; then
-	say_fail "big pgwalk-target (64 MiB) started"
-	finish
+if want save || want chunk; then
+	"$bin/pgwalk-target" --big 64 --signal "$tmp/big.txt" < /dev/null &
+	big_pid=$!
+	i=0
+	while [ ! -s "$tmp/big.txt" ] && [ $i -lt 600 ] && kill -0 "$big_pid" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ ! -s "$tmp/big.txt" ]; then
+		say_fail "big pgwalk-target (64 MiB) started"
+		finish
+	fi
+	want save && run_phase save "$tmp/big.txt" "$tmp/big.pgw" "$tmp/big-seq.pgw"
 fi
-run_phase save "$tmp/big.txt" "$tmp/big.pgw" "$tmp/big-seq.pgw"
 
 # 4
-if reload buffer_kib=16; then
-	say_ok "module reloaded with buffer_kib=16"
-	run_phase chunk "$tmp/big.txt" "$tmp/big.pgw" "$tmp/big-seq.pgw"
-else
-	say_fail "module reloaded with buffer_kib=16"
+if want chunk; then
+	if reload buffer_kib=16; then
+		say_ok "module reloaded with buffer_kib=16"
+		run_phase chunk "$tmp/big.txt" "$tmp/big.pgw" "$tmp/big-seq.pgw"
+	else
+		say_fail "module reloaded with buffer_kib=16"
+	fi
 fi
 
 # 5
-kill "$big_pid" 2>/dev/null
-wait "$big_pid" 2>/dev/null
-big_pid=
-if grep -q '^pgwalk ' /proc/modules; then rmmod pgwalk; fi
-if insmod "$ko" && [ -e "$walk" ]; then
-	say_ok "module reloaded with its defaults"
-else
-	say_fail "module reloaded with its defaults"
+if [ -n "$big_pid" ]; then
+	kill "$big_pid" 2>/dev/null
+	wait "$big_pid" 2>/dev/null
+	big_pid=
+fi
+if want chunk; then
+	if grep -q '^pgwalk ' /proc/modules; then rmmod pgwalk; fi
+	if insmod "$ko" && [ -e "$walk" ]; then
+		say_ok "module reloaded with its defaults"
+	else
+		say_fail "module reloaded with its defaults"
+	fi
 fi
 
 # 6
-run_phase callpath
+want callpath && run_phase callpath
 
 # 7: the functions info says are reached through ftrace, and their stubs
-# in enabled_functions
+# in enabled_functions (pgwalk-tests --list: reload-stubs)
+want shell || finish
 via_ftrace() { sed -n 's/^\(walk_page_range\|ptrace_may_access\): ftrace$/\1/p' "$info" | sort; }
 traced_stubs() { sed -n 's/^pgwalk_call_\([a-z_]*\) \[pgwalk\] .*/\1/p' "$functions" | sort; }
 if [ ! -r "$functions" ]; then
