@@ -41,5 +41,14 @@ let package = Package(
             dependencies: ["PgwalkKit"],
             resources: [.copy("Fixtures")]
         ),
+        // The command line's own logic: exit codes, option defaults.
+        .testTarget(
+            name: "PgwalkCtlTests",
+            dependencies: [
+                "pgwalkctl",
+                "PgwalkKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
     ]
 )

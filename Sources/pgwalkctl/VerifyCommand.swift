@@ -55,7 +55,9 @@ struct VerifyCommand: ParsableCommand {
             .init("persistent", report.persistentMismatches),
         ]))
         if !report.matches {
-            throw MismatchesFound(count: report.persistentMismatches)
+            FileStream.diagnostic("\(report.persistentMismatches) page(s) differ between the module's walk and "
+                                  + "/proc/PID/pagemap after a re-check.")
+            throw ExitCode(.mismatch)
         }
     }
 }
