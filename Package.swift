@@ -15,7 +15,8 @@ let package = Package(
     ],
     targets: [
         // Kernel UAPI structures and the ioctl/signal calls Swift cannot
-        // express directly (variadic ioctl, PAGEMAP_SCAN structs).
+        // express directly (variadic ioctl, PAGEMAP_SCAN structs), and the
+        // module's stream format header (kmod/pgwalk_format.h).
         .target(name: "CPgwalkShims"),
         // All logic: stream decoder, walker model, pagemap reader, verify.
         .target(
@@ -38,7 +39,8 @@ let package = Package(
         .executableTarget(name: "pgwalk-scenario", path: "Sources/pgwalk-scenario"),
         .testTarget(
             name: "PgwalkKitTests",
-            dependencies: ["PgwalkKit"],
+            // CPgwalkShims: kmod/pgwalk_format.h, for the format agreement test.
+            dependencies: ["PgwalkKit", "CPgwalkShims"],
             resources: [.copy("Fixtures")]
         ),
         // The command line's own logic: exit codes, option defaults.
