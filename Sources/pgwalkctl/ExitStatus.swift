@@ -48,9 +48,4 @@ enum FileStream {
         // A closed pipe (| head) is not worth an error.
         _ = try? fd.writeAll(text.utf8)
     }
-
-    /// A line of pgwalkctl's own on standard error: `pgwalkctl: MESSAGE`.
-    static func diagnostic(_ message: String) {
-        FileStream.standardError.write("pgwalkctl: \(message)\n")
-    }
 }

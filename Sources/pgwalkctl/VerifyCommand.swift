@@ -55,8 +55,8 @@ struct VerifyCommand: ParsableCommand {
             .init("persistent", report.persistentMismatches),
         ]))
         if !report.matches {
-            FileStream.diagnostic("\(report.persistentMismatches) page(s) differ between the module's walk and "
-                                  + "/proc/PID/pagemap after a re-check.")
+            FileStream.standardError.write("pgwalkctl: \(report.persistentMismatches) page(s) differ between the "
+                                           + "module's walk and /proc/PID/pagemap after a re-check.\n")
             throw ExitCode(.mismatch)
         }
     }

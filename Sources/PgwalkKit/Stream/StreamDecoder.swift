@@ -2,9 +2,10 @@
 ///
 /// It reads its ``ByteSource`` in chunks and keeps only the record being
 /// decoded, so memory does not grow with the stream. Every integer is read
-/// little-endian by explicit shifts. Everything FORMAT.md lets a decoder
-/// check is checked (lengths, counts, levels, depths, walk order, the
-/// walked range, END's counts); anything wrong throws a
+/// little-endian, at the offset its record type names (Stream/Records:
+/// each type decodes and checks itself). Everything FORMAT.md lets a
+/// decoder check is checked (lengths, counts, levels, depths, walk order,
+/// the walked range, END's counts); anything wrong throws a
 /// ``StreamDecodingError`` naming the byte offset, the record and the reason.
 /// After an error the decoder stays failed.
 ///
