@@ -15,7 +15,8 @@ let package = Package(
     ],
     targets: [
         // Kernel UAPI structures and the ioctl/signal calls Swift cannot
-        // express directly (variadic ioctl, PAGEMAP_SCAN structs).
+        // express directly (variadic ioctl, PAGEMAP_SCAN structs), and the
+        // module's stream format header (kmod/pgwalk_format.h).
         .target(name: "CPgwalkShims"),
         // The library: stream decoder, walker model, procfs readers, verify,
         // conformance (docs: Sources/PgwalkKit/PgwalkKit.docc).
@@ -59,7 +60,8 @@ let package = Package(
         .executableTarget(name: "pgwalk-scenario", path: "Sources/pgwalk-scenario"),
         .testTarget(
             name: "PgwalkKitTests",
-            dependencies: ["PgwalkKit", "PgwalkRender"],
+            // CPgwalkShims: kmod/pgwalk_format.h, for the format agreement test.
+            dependencies: ["PgwalkKit", "PgwalkRender", "CPgwalkShims"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -69,6 +71,15 @@ let package = Package(
         .testTarget(
             name: "PgwalkSelftestTests",
             dependencies: ["PgwalkSelftest", "PgwalkKit"]
+        ),
+        // The command line's own logic: exit codes, option defaults.
+        .testTarget(
+            name: "PgwalkCtlTests",
+            dependencies: [
+                "pgwalkctl",
+                "PgwalkKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ]
 )

@@ -65,7 +65,7 @@ struct ConformCommand: ParsableCommand {
         }
         FileStream.standardOutput.write(report.description + "\n")
         if !report.passed {
-            throw ExitCode(ExitStatus.mismatch.rawValue)
+            throw ExitCode(.mismatch)
         }
     }
 }

@@ -93,7 +93,7 @@ struct DiffCommand: ParsableCommand {
         }
         if commandStatus != 0 {
             FileStream.standardError.write("pgwalkctl: \(command[0]) exited with status \(commandStatus); the diff shows what it changed before that.\n")
-            throw ExitCode(ExitStatus.failure.rawValue)
+            throw ExitCode(.failure)
         }
     }
 }

@@ -21,10 +21,9 @@ struct PgwalkCtl: ParsableCommand {
                       InfoCommand.self, ConformCommand.self, SelftestCommand.self, LoadCommand.self, UnloadCommand.self]
     )
 
-    /// Runs the command line and exits with a documented code. Usage errors
-    /// exit with 2 rather than ArgumentParser's default 64, as the tool's
-    /// exit codes promise.
-    static func runAndExit() -> Never {
+    /// Runs the command line and exits with a documented code: whatever
+    /// the command throws, ``Termination`` maps to the status and message.
+    static func main() -> Never {
         // A closed standard output (| head) is an EPIPE to handle, not a
         // signal that kills the process mid-walk.
         signal(SIGPIPE, SIG_IGN)
@@ -32,28 +31,9 @@ struct PgwalkCtl: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
             try StandardOutputFailure.check()
-            exit(withError: nil)
+            Termination.success.exit()
         } catch {
-            // A command that has already said what happened and only wants
-            // a status (conform's mismatch) throws a bare ExitCode.
-            if let code = error as? ExitCode {
-                Process.exit(code.rawValue)
-            }
-            if ExitStatus.classify(error) == nil && !(error is ModuleError) {
-                switch exitCode(for: error) {
-                case .success:
-                    // --help and --version.
-                    exit(withError: error)
-                case .validationFailure:
-                    FileStream.standardError.write(fullMessage(for: error) + "\n")
-                    Process.exit(ExitStatus.usage.rawValue)
-                default:
-                    break
-                }
-            }
-            let status = ExitStatus(for: error)
-            FileStream.standardError.write("pgwalkctl: \(error)\n")
-            Process.exit(status.rawValue)
+            Termination(error: error).exit()
         }
     }
 }

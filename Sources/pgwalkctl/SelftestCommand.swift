@@ -98,9 +98,8 @@ struct SelftestCommand: ParsableCommand {
             FileStream.standardOutput.write(report.footer)
         }
         if !report.succeeded {
-            // The table already says what failed: exit 1 without the
-            // "pgwalkctl: <error>" line a thrown ExitCode would add.
-            Process.exit(ExitStatus.mismatch.rawValue)
+            // The table already says what failed: only the status is left.
+            throw ExitCode(.mismatch)
         }
     }
 

@@ -19,7 +19,7 @@ struct RangeOptions: ParsableArguments {
     }
 
     /// The range rounded outward to whole pages, as the module wants it.
-    func pageRange(pageSize: UInt64 = 4096) -> (start: UInt64?, end: UInt64?) {
+    func pageRange(pageSize: UInt64 = SystemPage.size) -> (start: UInt64?, end: UInt64?) {
         let mask = pageSize - 1
         let s = start.map { $0 & ~mask }
         let e = end.map { $0 > UInt64.max - mask ? UInt64.max & ~mask : ($0 + mask) & ~mask }

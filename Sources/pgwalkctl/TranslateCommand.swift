@@ -55,9 +55,9 @@ struct TranslateCommand: ParsableCommand {
             // One walk of the address's page each: the module streams just
             // that path, whatever the target's size.
             for address in addresses {
-                let page = address & ~UInt64(4095)
-                let request = WalkRequest(pid: pid!, start: page, end: page &+ 4096, seq: true)
-                if page &+ 4096 == 0 {
+                let page = address & ~(SystemPage.size - 1)
+                let request = WalkRequest(pid: pid!, start: page, end: page &+ SystemPage.size, seq: true)
+                if page &+ SystemPage.size == 0 {
                     throw ValidationError("\(Hex.short(address)) is not a user address.")
                 }
                 try CommandStream.read(.module(request)) { source in

@@ -56,7 +56,9 @@ struct VerifyCommand: ParsableCommand {
             .init("persistent", report.persistentMismatches),
         ]))
         if !report.matches {
-            throw MismatchesFound(count: report.persistentMismatches)
+            FileStream.standardError.write("pgwalkctl: \(report.persistentMismatches) page(s) differ between the "
+                                           + "module's walk and /proc/PID/pagemap after a re-check.\n")
+            throw ExitCode(.mismatch)
         }
     }
 }

@@ -2,7 +2,7 @@ import PgwalkKit
 
 /// A live walk whose END record has a non-zero status: what was printed
 /// stops at `walkedTo`. The target exiting (-ESRCH) is exit 5, anything
-/// else exit 7. A saved stream (--input) is shown as it was recorded.
+/// else exit 7 (``Termination``). A saved stream (--input) is shown as it was recorded.
 struct WalkEndedEarly: Error, CustomStringConvertible {
     var status: Int32
     var pid: Int32
@@ -15,6 +15,4 @@ struct WalkEndedEarly: Error, CustomStringConvertible {
         }
         return "the module's walk of pid \(pid) ended with \(LinuxErrno.name(Int64(status))): \(place)."
     }
-
-    var exitStatus: ExitStatus { status == LinuxErrno.noSuchProcess ? .noSuchProcess : .failure }
 }

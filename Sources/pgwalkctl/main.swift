@@ -1,3 +1,3 @@
-// The entry point. PgwalkCtl.runAndExit() parses the command line and maps
-// every outcome to the documented exit codes (see ExitStatus.swift).
-PgwalkCtl.runAndExit()
+// The entry point. PgwalkCtl.main() parses the command line and maps every
+// outcome to the documented exit codes (see Termination.swift).
+PgwalkCtl.main()

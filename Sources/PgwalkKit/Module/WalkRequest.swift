@@ -9,11 +9,19 @@ public struct WalkRequest: Sendable, Equatable {
     public var trace: Bool
     /// Let the module write uniform runs of PTEs as PTE_SEQ records
     /// (FORMAT.md 5.10): the same calls and values in a fraction of the
-    /// bytes. Off by default, as in the module, so that a saved stream
-    /// stays readable by decoders that predate PTE_SEQ.
+    /// bytes. ``seqByDefault`` unless asked otherwise.
     public var seq: Bool
 
-    public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil, trace: Bool = false, seq: Bool = false) {
+    /// Whether a request asks for PTE_SEQ records unless told otherwise:
+    /// yes, for pgwalkctl (`--seq`, `--no-seq`) and the library alike. Dense
+    /// 4 KiB memory then costs about one record per run of page frames
+    /// instead of 16 bytes per page. (The module's own default, for a request
+    /// without the token, stays off, so a stream written for an older
+    /// decoder has no record it does not know.)
+    public static let seqByDefault = true
+
+    public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil, trace: Bool = false,
+                seq: Bool = WalkRequest.seqByDefault) {
         self.pid = pid
         self.start = start
         self.end = end

@@ -81,7 +81,8 @@ public struct StreamEncoder: Sendable {
         switch record {
         case .vma(let record):
             let name = record.nameBytes
-            head(.vma, record.vma.backing.rawValue, UInt16(truncatingIfNeeded: name.count), 56 + (name.count + 7) / 8 * 8)
+            head(.vma, record.vma.backing.rawValue, UInt16(truncatingIfNeeded: name.count),
+                 VMARecord.Layout.size + (name.count + 7) / 8 * 8)
             out.u64(record.vma.start)
             out.u64(record.vma.end)
             out.u64(record.vma.rawVMFlags)
@@ -92,64 +93,65 @@ public struct StreamEncoder: Sendable {
             out.raw(name)
             out.pad(to: 8)
         case .entry(let record):
-            head(.entry, UInt8(record.level.rawValue), record.action.rawValue, 40)
+            head(.entry, UInt8(record.level.rawValue), record.action.rawValue, EntryRecord.Layout.size)
             out.u64(record.addr)
             out.u64(record.next)
             out.u64(record.entry.raw)
             out.u64(record.entry.info.rawValue)
         case .pteRun(let record):
-            head(.pteRun, 4, UInt16(truncatingIfNeeded: record.entries.count), 16 + 16 * record.entries.count)
+            head(.pteRun, 4, UInt16(truncatingIfNeeded: record.entries.count),
+                 PTERunRecord.Layout.size + PTERunRecord.Layout.Element.size * record.entries.count)
             out.u64(record.addr)
             for entry in record.entries {
                 out.u64(entry.raw)
                 out.u64(entry.info.rawValue)
             }
         case .pteSeq(let record):
-            head(.pteSeq, 4, UInt16(truncatingIfNeeded: record.count), 48)
+            head(.pteSeq, 4, UInt16(truncatingIfNeeded: record.count), PTESeqRecord.Layout.size)
             out.u64(record.addr)
             out.u64(record.first.raw)
             out.u64(record.first.info.rawValue)
             out.u64(record.rawStep)
             out.u64(record.infoStep)
         case .noneRun(let record):
-            head(.noneRun, 4, UInt16(truncatingIfNeeded: record.count), 16)
+            head(.noneRun, 4, UInt16(truncatingIfNeeded: record.count), NoneRunRecord.Layout.size)
             out.u64(record.addr)
         case .hole(let record):
-            head(.hole, UInt8(bitPattern: record.depth.rawValue), UInt16(truncatingIfNeeded: record.count), 24)
+            head(.hole, UInt8(bitPattern: record.depth.rawValue), UInt16(truncatingIfNeeded: record.count), HoleRecord.Layout.size)
             out.u64(record.addr)
             out.u64(record.end)
         case .hugetlb(let record):
-            head(.hugetlb, 0, 0, 48)
+            head(.hugetlb, 0, 0, HugetlbRecord.Layout.size)
             out.u64(record.addr)
             out.u64(record.next)
             out.u64(record.hmask)
             out.u64(record.raw)
             out.u64(record.info.rawValue)
         case .end(let record):
-            head(.end, 0, 0, 40)
+            head(.end, 0, 0, EndRecord.Layout.size)
             out.s32(record.status)
             out.u32(record.chunks)
             out.u64(record.walkedTo)
             out.u64(record.streamBytes)
             out.u64(record.records)
         case .walkBegin(let record):
-            head(.walkBegin, 0, 0, 24)
+            head(.walkBegin, 0, 0, WalkBeginRecord.Layout.size)
             out.u64(record.start)
             out.u64(record.end)
         case .walkEnd(let record):
-            head(.walkEnd, 0, 0, 16)
+            head(.walkEnd, 0, 0, WalkEndRecord.Layout.size)
             out.s64(record.result)
         case .testWalk(let record):
-            head(.testWalk, 0, 0, 32)
+            head(.testWalk, 0, 0, TestWalkRecord.Layout.size)
             out.u64(record.addr)
             out.u64(record.next)
             out.s64(record.result)
         case .postVMA(let record):
-            head(.postVMA, 0, 0, 24)
+            head(.postVMA, 0, 0, PostVMARecord.Layout.size)
             out.u64(record.vmStart)
             out.u64(record.vmEnd)
         case .stop(let record):
-            head(.stop, record.callback.rawValue, 0, 16)
+            head(.stop, record.callback.rawValue, 0, StopRecord.Layout.size)
             out.u64(record.addr)
         }
         return out.bytes

@@ -22,17 +22,17 @@ public enum StreamRecordType: UInt8, CaseIterable, Hashable, Sendable, CustomStr
     package var fixedLength: Int? {
         switch self {
         case .vma, .pteRun: return nil
-        case .entry: return 40
-        case .noneRun: return 16
-        case .hole: return 24
-        case .hugetlb: return 48
-        case .pteSeq: return 48
-        case .end: return 40
-        case .walkBegin: return 24
-        case .walkEnd: return 16
-        case .testWalk: return 32
-        case .postVMA: return 24
-        case .stop: return 16
+        case .entry: return EntryRecord.Layout.size
+        case .noneRun: return NoneRunRecord.Layout.size
+        case .hole: return HoleRecord.Layout.size
+        case .hugetlb: return HugetlbRecord.Layout.size
+        case .pteSeq: return PTESeqRecord.Layout.size
+        case .end: return EndRecord.Layout.size
+        case .walkBegin: return WalkBeginRecord.Layout.size
+        case .walkEnd: return WalkEndRecord.Layout.size
+        case .testWalk: return TestWalkRecord.Layout.size
+        case .postVMA: return PostVMARecord.Layout.size
+        case .stop: return StopRecord.Layout.size
         }
     }
 

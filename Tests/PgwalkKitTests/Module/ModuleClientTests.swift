@@ -6,8 +6,8 @@ import Testing
 /// docs/FORMAT.md section 2.
 @Suite struct ModuleClientTests {
     @Test func requestText() {
-        #expect(WalkRequest(pid: 42).text == "pid=42\n")
-        #expect(WalkRequest(pid: 7, start: 0x1000, end: 0x7fff_f000, trace: true).text
+        #expect(WalkRequest(pid: 42, seq: false).text == "pid=42\n")
+        #expect(WalkRequest(pid: 7, start: 0x1000, end: 0x7fff_f000, trace: true, seq: false).text
             == "pid=7 start=0x1000 end=0x7ffff000 trace\n")
     }
 
@@ -114,7 +114,7 @@ import Testing
         // Everything else stays as the errno says.
         #expect(ModuleError.rejected(seq, errno: .invalidArgument, info: current).kind == .invalidRequest)
         #expect(ModuleError.rejected(seq, errno: .invalidArgument, info: nil).kind == .invalidRequest)
-        #expect(ModuleError.rejected(WalkRequest(pid: 5, trace: true), errno: .invalidArgument, info: old).kind
+        #expect(ModuleError.rejected(WalkRequest(pid: 5, trace: true, seq: false), errno: .invalidArgument, info: old).kind
             == .invalidRequest)
         #expect(ModuleError.rejected(seq, errno: .noSuchProcess, info: old).kind == .noSuchProcess)
     }

@@ -1,0 +1,67 @@
+/// The bytes of a ``ByteSource`` as ``StreamDecoder`` consumes them: read in
+/// chunks, holding only what is not yet consumed (at most about one chunk
+/// and one record), so memory does not grow with the stream.
+///
+/// Not generic over the source (each `fill` is handed it): a generic type
+/// here would cost a metadata lookup per record wherever the decoder runs
+/// unspecialised, as it does for any source outside this module.
+struct StreamBuffer {
+    private let readSize: Int
+    /// Bytes read but not consumed are `buffer[start..<end]`; the rest of
+    /// `buffer` is room for the next read. The buffer only grows (to about
+    /// `readSize` and one record), so a source that returns a few bytes per
+    /// read (a pipe) costs those bytes, not a buffer's worth.
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var end = 0
+    /// Stream offset of the first unconsumed byte.
+    private(set) var offset: UInt64 = 0
+
+    /// - Parameter readSize: bytes asked of the source per read.
+    init(readSize: Int) {
+        self.readSize = readSize
+    }
+
+    /// Bytes read and not yet consumed.
+    var available: Int { end - start }
+
+    /// Makes at least `count` bytes available; false at the end of the stream.
+    mutating func fill(_ count: Int, from source: inout some ByteSource) throws(StreamDecodingError) -> Bool {
+        while available < count {
+            if start > 0 {
+                // The unconsumed bytes (less than a record) to the front.
+                let rest = Array(buffer[start..<end])
+                buffer.replaceSubrange(0..<rest.count, with: rest)
+                start = 0
+                end = rest.count
+            }
+            // Read straight into the buffer's room: no chunk array per read.
+            let want = max(readSize, count - available)
+            if buffer.count < end + want {
+                buffer.append(contentsOf: repeatElement(0, count: end + want - buffer.count))
+            }
+            let got: Int
+            do {
+                got = try buffer.withUnsafeMutableBytes { [end] in
+                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[end..<(end + want)]))
+                }
+            } catch {
+                throw StreamDecodingError(offset: offset + UInt64(available), recordIndex: nil,
+                                          recordType: nil, reason: .readFailed(String(describing: error)))
+            }
+            if got <= 0 { return false }
+            end += min(got, want)
+        }
+        return true
+    }
+
+    /// The next `count` available bytes, to read fields from.
+    func reader(_ count: Int) -> LittleEndianReader {
+        LittleEndianReader(buffer[start..<(start + count)])
+    }
+
+    mutating func consume(_ count: Int) {
+        start += count
+        offset += UInt64(count)
+    }
+}
