@@ -2,12 +2,6 @@
 import Glibc
 #endif
 
-/// The version of pgwalk's library and tool.
-public enum PgwalkKitVersion {
-    /// The release, as `pgwalkctl --version` prints it.
-    public static let string = "1.0.0"
-}
-
 /// What `pgwalkctl info` shows: the module (if loaded), the running kernel,
 /// and what /proc/PID/pagemap offers on it.
 public struct SystemReport: Sendable {

@@ -3,9 +3,15 @@
 /// It renders to the text syntax of docs/FORMAT.md section 2, which the
 /// module parses; the same text is what a user would `echo` into the file.
 public struct WalkRequest: Sendable, Equatable {
+    /// The process whose page tables are walked.
     public var pid: Int32
+    /// The first address walked, page aligned; 0 when nil.
     public var start: UInt64?
+    /// The address the walk stops before, page aligned; the target's
+    /// user address limit (`mm->task_size`) when nil.
     public var end: UInt64?
+    /// Also record every callback the kernel's walker made, in order
+    /// (FORMAT.md section 6): what `pgwalkctl conform` replays.
     public var trace: Bool
     /// Let the module write uniform runs of PTEs as PTE_SEQ records
     /// (FORMAT.md 5.10): the same calls and values in a fraction of the
@@ -20,6 +26,8 @@ public struct WalkRequest: Sendable, Equatable {
     /// decoder has no record it does not know.)
     public static let seqByDefault = true
 
+    /// A request for `pid` over `start..<end`, with PTE_SEQ records unless
+    /// `seq` says otherwise.
     public init(pid: Int32, start: UInt64? = nil, end: UInt64? = nil, trace: Bool = false,
                 seq: Bool = WalkRequest.seqByDefault) {
         self.pid = pid
