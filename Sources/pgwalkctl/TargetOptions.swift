@@ -27,15 +27,23 @@ struct RangeOptions: ParsableArguments {
     }
 }
 
-/// A process and a range of it: what `verify` reads.
+/// A process, or every process, and a range of it: what `verify` reads.
 struct TargetOptions: ParsableArguments {
     @Option(name: .long, help: "The process to read.")
-    var pid: Int32
+    var pid: Int32?
+
+    @Flag(name: .long, help: """
+        Every user process the caller may read (not pgwalkctl itself), one after the other: \
+        one line per process and a total. Kernel threads, processes that exit mid-way and \
+        (not as root) those without ptrace read access are skipped and counted.
+        """)
+    var all = false
 
     @OptionGroup var range: RangeOptions
 
     func validate() throws {
         try PIDValidation.check(pid)
+        try AllProcessesValidation.check(all: all, pid: pid)
     }
 
     func pageRange() -> (start: UInt64?, end: UInt64?) { range.pageRange() }
@@ -45,6 +53,18 @@ enum PIDValidation {
     static func check(_ pid: Int32?) throws {
         if let pid, pid <= 0 {
             throw ValidationError("--pid must be a positive process id, not \(pid).")
+        }
+    }
+}
+
+enum AllProcessesValidation {
+    /// `--all` or `--pid`, one of the two.
+    static func check(all: Bool, pid: Int32?) throws {
+        if all && pid != nil {
+            throw ValidationError("--all and --pid are exclusive: --all reads every process.")
+        }
+        if !all && pid == nil {
+            throw ValidationError("Give --pid, or --all for every process.")
         }
     }
 }

@@ -3,7 +3,8 @@ import PgwalkKit
 import PgwalkRender
 
 /// `pgwalkctl verify`: every page of every VMA, the module's walk against
-/// /proc/PID/pagemap. Exit 0 when all match, 1 when mismatches persist.
+/// /proc/PID/pagemap, of one process or (`--all`) of every one. Exit 0 when
+/// all match, 1 when mismatches persist.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -19,7 +20,7 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Hold the target still (SIGSTOP) during the walk and the reads; it is always resumed.")
     var freeze = false
 
-    @Flag(help: "Print JSON (schema pgwalk.verify/1 in docs/JSON.md).")
+    @Flag(help: "Print JSON (schema pgwalk.verify/1 in docs/JSON.md; pgwalk.verify-all/1 with --all).")
     var json = false
 
     @Option(help: "Report (and re-check) at most this many mismatched pages.")
@@ -29,12 +30,16 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be positive.") }
+        if target.all && freeze {
+            throw ValidationError("--freeze goes with --pid: --all does not stop every process on the machine.")
+        }
     }
 
     func run() throws {
+        if target.all { return try runAll() }
         let stopwatch = Stopwatch()
         let range = target.pageRange()
-        var options = Verifier.Options(pid: target.pid, start: range.start, end: range.end)
+        var options = Verifier.Options(pid: target.pid!, start: range.start, end: range.end)
         options.freeze = freeze
         options.mismatchLimit = limit
         let progress = Progress.line(label: "verify", end: range.end ?? PagingGeometry.ofRunningKernel().userAddressLimit,
@@ -60,5 +65,63 @@ struct VerifyCommand: ParsableCommand {
                                            + "module's walk and /proc/PID/pagemap after a re-check.\n")
             throw ExitCode(.mismatch)
         }
+    }
+
+    /// `--all`: a line (or JSON entry) per process as it is verified, then
+    /// the total.
+    private func runAll() throws {
+        let stopwatch = Stopwatch()
+        let range = target.pageRange()
+        var options = AllProcessesVerifier.Options(start: range.start, end: range.end)
+        options.mismatchLimit = limit
+        let out = TextOutput()
+        var first = true
+        // The JSON document starts with the first entry (or the end): a run
+        // that fails before its first process prints nothing.
+        let summary = try AllProcessesVerifier(options: options).run { entry, outcome in
+            let text = json ? AllProcessesVerifyRenderer.jsonEntry(entry, outcome, first: first)
+                : AllProcessesVerifyRenderer.textLine(entry, outcome)
+            if let text {
+                if json && first { out.write(AllProcessesVerifyRenderer.jsonBegin) }
+                out.write(text)
+                first = false
+                // A line per process as it is done: a run over hundreds of
+                // processes shows where it is.
+                if !json { out.flush() }
+            }
+        }
+        if json && first { out.write(AllProcessesVerifyRenderer.jsonBegin) }
+        out.write(json ? AllProcessesVerifyRenderer.jsonEnd(summary) : AllProcessesVerifyRenderer.textTotal(summary))
+        out.flush()
+        statistics.report(RunStatistics(command: "verify", seconds: stopwatch.seconds, counts: [
+            .init("processes", UInt64(summary.counts.listed)), .init("verified", UInt64(summary.counts.done)),
+            .init("pages", summary.pagesChecked), .init("persistent", summary.persistentMismatches),
+        ]))
+        try AllProcessesEnding.check(summary)
+    }
+}
+
+/// How `verify --all` and `walk --all` end: exit 1 when a process has
+/// persistent mismatches (as for one pid), 7 (``Termination``'s other
+/// failure) when none has but some process failed for another reason than
+/// the skips, 0 otherwise.
+enum AllProcessesEnding {
+    struct ProcessesFailed: Error, CustomStringConvertible {
+        var count: Int
+        var verb: String
+        var description: String { "\(count) process(es) could not be \(verb) (see their entries)." }
+    }
+
+    static func check(_ summary: AllProcessesVerifier.Summary) throws {
+        if !summary.matches {
+            FileStream.standardError.write("pgwalkctl: \(summary.mismatched) process(es) have pages that differ between "
+                                           + "the module's walk and /proc/PID/pagemap after a re-check.\n")
+            throw ExitCode(.mismatch)
+        }
+        try check(summary.counts, verb: "verified")
+    }
+
+    static func check(_ counts: ProcessSweep.Counts, verb: String) throws {
+        if counts.failed > 0 { throw ProcessesFailed(count: counts.failed, verb: verb) }
     }
 }

@@ -30,6 +30,13 @@ struct WalkCommand: ParsableCommand {
     @Option(name: .long, help: "The process to read (not needed with --input).")
     var pid: Int32?
 
+    @Flag(name: .long, help: """
+        Every user process the caller may read (not pgwalkctl itself), with --format json \
+        (schema pgwalk.walk-all/1): one entry per process. Kernel threads, processes that exit \
+        mid-way and (not as root) those without ptrace read access are skipped and counted.
+        """)
+    var all = false
+
     @OptionGroup var range: RangeOptions
 
     @Option(name: .long, help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -58,6 +65,14 @@ struct WalkCommand: ParsableCommand {
     @OptionGroup var statistics: StatsOptions
 
     func validate() throws {
+        if all {
+            try AllProcessesValidation.check(all: all, pid: pid)
+            if input != nil || output != nil || trace || tree || source == .pagemap || format != .json {
+                throw ValidationError("--all goes with --format json, and with none of --input, --output, "
+                                      + "--trace, --tree, --source pagemap.")
+            }
+            return
+        }
         if input == nil && pid == nil {
             throw ValidationError("Give --pid, or --input with a saved stream.")
         }
@@ -79,6 +94,19 @@ struct WalkCommand: ParsableCommand {
     func run() throws {
         let stopwatch = Stopwatch()
         let out = TextOutput()
+        if all {
+            let renderer = AllProcessesWalkJSONRenderer(output: out)
+            let pages = range.pageRange()
+            let counts = try Pgwalk.rowsOfAllProcesses(start: pages.start, end: pages.end, seq: stream.seq) {
+                renderer.process($0, $1)
+            }
+            renderer.end(counts)
+            statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds, counts: [
+                .init("processes", UInt64(counts.listed)), .init("walked", UInt64(counts.done)),
+            ]))
+            try AllProcessesEnding.check(counts, verb: "walked")
+            return
+        }
         if tree {
             let end = try renderTree(out: out)
             statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,

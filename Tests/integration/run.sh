@@ -93,6 +93,35 @@ if command -v setpriv >/dev/null; then
 	check_exit "exit 4: permission denied for another user's process" 4 \
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" walk --pid "$tpid"
 fi
+# --all: every user process of the guest, the target among them; kernel
+# threads are counted, pgwalkctl leaves itself out (all_check.py).
+"$ctl" verify --all > "$work/all.txt" 2> "$work/all.err"; rc=$?
+check "verify --all: exit 0 ($rc), a line per user process, the total adds up, the target matches" \
+	bash -c "cat '$work/all.err'; [ $rc -eq 0 ] && python3 Tests/integration/all_check.py text '$work/all.txt' $tpid=match 1=match"
+grep '^#' "$work/out"
+"$ctl" verify --all --json > "$work/all.json" 2> "$work/all.err"; rc=$?
+check "verify --all --json: exit 0 ($rc), parses, an entry per user process, the target matches" \
+	bash -c "cat '$work/all.err'; [ $rc -eq 0 ] && python3 Tests/integration/all_check.py verify-json '$work/all.json' $tpid=match"
+"$ctl" walk --all --format json > "$work/walkall.json" 2> "$work/all.err"; rc=$?
+check "walk --all --format json: exit 0 ($rc), parses, the target's entry holds its walk" \
+	bash -c "cat '$work/all.err'; [ $rc -eq 0 ] && python3 Tests/integration/all_check.py walk-json '$work/walkall.json' $tpid=walked"
+check_exit "verify --all --pid 1: usage error" 2 "$ctl" verify --all --pid 1
+check "verify --all --pid 1: says why" grep -q -- "--all and --pid are exclusive" "$work/last"
+if command -v setpriv >/dev/null; then
+	# As uid 65534, with debugfs open to it (mounted 0700 by default; the
+	# walk file itself is 0666): its own process is verified, root's (the
+	# target, init) are skipped as not permitted and counted.
+	debugfs_mode=$(stat -c %a /sys/kernel/debug)
+	chmod 755 /sys/kernel/debug
+	setpriv --reuid=65534 --regid=65534 --clear-groups sleep 600 & upid=$!
+	sleep 0.5
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" verify --all > "$work/unpriv.txt" 2> "$work/all.err"; rc=$?
+	check "verify --all as uid 65534: exit 0 ($rc), its own process verified, others skipped and counted" \
+		bash -c "cat '$work/all.err'; [ $rc -eq 0 ] && python3 Tests/integration/all_check.py text '$work/unpriv.txt' $upid=match $tpid=not-permitted 1=not-permitted"
+	grep '^#' "$work/out"
+	kill "$upid"; wait "$upid" 2>/dev/null
+	chmod "$debugfs_mode" /sys/kernel/debug
+fi
 head -c 100 "$work/walk.pgw" > "$work/truncated.pgw"
 check_exit "exit 6: truncated stream" 6 "$ctl" walk --input "$work/truncated.pgw"
 

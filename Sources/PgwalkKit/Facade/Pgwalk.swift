@@ -70,6 +70,41 @@ public enum Pgwalk {
         return try Verifier(options: options).run()
     }
 
+    /// `pgwalkctl verify --all`: ``verify(pid:start:end:freeze:)`` on every
+    /// user process the caller may read but itself, in pid order, with
+    /// what is the same for every process done once (``AllProcessesVerifier``).
+    /// `each` is told every process's outcome as it is known; kernel
+    /// threads, processes that exit mid-way and those the caller may not
+    /// read are skipped and counted in the summary.
+    public static func verifyAll(start: UInt64? = nil, end: UInt64? = nil,
+                                 each: (ProcessList.Entry, AllProcessesVerifier.Outcome) throws -> Void) throws
+        -> AllProcessesVerifier.Summary {
+        try AllProcessesVerifier(options: .init(start: start, end: end)).run(each: each)
+    }
+
+    /// `pgwalkctl walk --all`: the module's rows of every user process the
+    /// caller may read but itself, in pid order, one session each and the
+    /// module's version checked once (``ProcessSweep``). A process that
+    /// exits mid-walk is skipped as exited; any other early end is kept in
+    /// its walk's ``CollectedWalk/status``.
+    public static func rowsOfAllProcesses(
+        start: UInt64? = nil, end: UInt64? = nil, seq: Bool = WalkRequest.seqByDefault,
+        paths: ModulePaths = .default, excluding: Set<Int32>? = nil,
+        each: (ProcessList.Entry, ProcessSweep.Outcome<CollectedWalk>) throws -> Void
+    ) throws -> ProcessSweep.Counts {
+        var configured = ProcessSweep(paths: paths)
+        if let excluding { configured.excluding = excluding }
+        let sweep = configured
+        return try sweep.run({ entry in
+            let session = try sweep.session(for: WalkRequest(pid: entry.pid, start: start, end: end, seq: seq))
+            defer { try? session.close() }
+            let walk = try collect(StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor)),
+                                   kind: .kernel)
+            if walk.status == LinuxErrno.noSuchProcess { throw ProcessSweep.Skip(.exited) }
+            return walk
+        }, each: each)
+    }
+
     /// Replays the stream saved at `path` through `ops`: every record
     /// becomes the callback the kernel made for it (``StreamCallbackDriver``).
     /// Returns the END record.

@@ -15,13 +15,19 @@ public final class WalkSession {
 
     /// Opens the walk file and sends `request`. Errors are `ModuleError`s that
     /// say what went wrong and what to do.
-    public init(request: WalkRequest, paths: ModulePaths = .default) throws {
+    public convenience init(request: WalkRequest, paths: ModulePaths = .default) throws {
+        try self.init(request: request, paths: paths, checkingVersion: true)
+    }
+
+    /// `checkingVersion: false` when the caller has already checked the
+    /// module's version this run (``ProcessSweep``: once, not per process).
+    init(request: WalkRequest, paths: ModulePaths, checkingVersion: Bool) throws {
         self.request = request
         // A module that writes another format would fail deep in the
         // decoder; say so first. Without an info file the open below says
         // what is missing.
-        if let info = try? ModuleInfo.read(paths: paths) {
-            try VersionCheck(info: info).require()
+        if checkingVersion {
+            try Self.checkVersion(paths: paths)
         }
         let fd: FileDescriptor
         do {
@@ -38,6 +44,15 @@ public final class WalkSession {
             throw ModuleError.rejected(request, errno: errno, info: try? ModuleInfo.read(paths: paths))
         }
         self.fileDescriptor = fd
+    }
+
+    /// Throws ``ModuleError`` `.versionMismatch` when the loaded module
+    /// writes a format this client does not read; nothing when its info
+    /// file is missing (the walk file's open then says what is).
+    static func checkVersion(paths: ModulePaths) throws {
+        if let info = try? ModuleInfo.read(paths: paths) {
+            try VersionCheck(info: info).require()
+        }
     }
 
     /// Closes the walk file; the module ends the walk if it is still running.

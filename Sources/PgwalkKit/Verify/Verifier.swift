@@ -52,6 +52,25 @@ public struct Verifier {
     /// Walks, reads, compares and re-checks; the report of what differed.
     /// Throws when the walk or a read fails, or the walk ended early.
     public func run() throws -> VerifyReport {
+        let frameFlags = try? KernelPageFlagsReader()
+        defer { try? frameFlags?.close() }
+        return try run(with: RunResources(frameFlags: frameFlags, openSession: { [options] in
+            try WalkSession(request: $0, paths: options.paths)
+        }))
+    }
+
+    /// What a run opens or probes once, however many processes it verifies
+    /// (``AllProcessesVerifier`` shares one across every process).
+    struct RunResources {
+        /// /proc/kpageflags, nil where it cannot be read.
+        var frameFlags: KernelPageFlagsReader?
+        /// Whether the kernel has PAGEMAP_SCAN; nil: probe on each reader.
+        var scanSupport: PagemapScanSupport?
+        /// Opens a session with the module.
+        var openSession: (WalkRequest) throws -> WalkSession
+    }
+
+    func run(with resources: RunResources) throws -> VerifyReport {
         let target = ProcTarget.process(options.pid)
         var freezer: ProcessFreezer?
         if options.freeze {
@@ -61,21 +80,21 @@ public struct Verifier {
 
         let pagemap = try PagemapReader(target)
         defer { try? pagemap.close() }
-        let frameFlags = try? KernelPageFlagsReader()
-        defer { try? frameFlags?.close() }
+        if let support = resources.scanSupport { pagemap.cachedScanSupport = support }
+        let frameFlags = resources.frameFlags
 
         var first = try pass(start: options.start, end: options.end, pagemap: pagemap,
-                             frameFlags: frameFlags, collect: true)
+                             frameFlags: frameFlags, resources: resources, collect: true)
         first.report.frozen = freezer?.isHeldByUs ?? false
         first.report.usedKPageFlags = frameFlags != nil
         first.report.pagemapMethod = pagemap.supportsScan ? "read (PAGEMAP_SCAN available)" : "read"
 
-        try recheck(&first.report, pagemap: pagemap, frameFlags: frameFlags)
+        try recheck(&first.report, pagemap: pagemap, frameFlags: frameFlags, resources: resources)
         first.report.vmaDifferences = try compareVMAs(walked: first.walkedVMAs, target: target)
         if !first.report.vmaDifferences.isEmpty {
             // VMAs change under a running target: look again before calling it.
             let again = try pass(start: options.start, end: options.end, pagemap: pagemap,
-                                 frameFlags: frameFlags, collect: false)
+                                 frameFlags: frameFlags, resources: resources, collect: false)
             first.report.vmaDifferences = try compareVMAs(walked: again.walkedVMAs, target: target)
         }
         return first.report
@@ -89,9 +108,8 @@ public struct Verifier {
     }
 
     private func pass(start: UInt64?, end: UInt64?, pagemap: PagemapReader,
-                      frameFlags: KernelPageFlagsReader?, collect: Bool) throws -> Pass {
-        let session = try WalkSession(request: WalkRequest(pid: options.pid, start: start, end: end, seq: true),
-                                      paths: options.paths)
+                      frameFlags: KernelPageFlagsReader?, resources: RunResources, collect: Bool) throws -> Pass {
+        let session = try resources.openSession(WalkRequest(pid: options.pid, start: start, end: end, seq: true))
         defer { try? session.close() }
         let decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
         return try Self.check(decoder, pagemap: pagemap, frameFlags: frameFlags,
@@ -145,13 +163,13 @@ public struct Verifier {
     /// Walks and reads the mismatched pages again; what still differs is
     /// persistent.
     private func recheck(_ report: inout VerifyReport, pagemap: PagemapReader,
-                         frameFlags: KernelPageFlagsReader?) throws {
+                         frameFlags: KernelPageFlagsReader?, resources: RunResources) throws {
         guard report.totalMismatches > 0 else { return }
         let pageSize = report.description.geometry.pageSize
         var persistentPages = Set<UInt64>()
         for range in Self.coalesce(report.mismatches.map(\.address), pageSize: pageSize) {
             let again = try pass(start: range.lowerBound, end: range.upperBound, pagemap: pagemap,
-                                 frameFlags: frameFlags, collect: true)
+                                 frameFlags: frameFlags, resources: resources, collect: true)
             for m in again.report.mismatches { persistentPages.insert(m.address) }
         }
         var persistent: UInt64 = 0

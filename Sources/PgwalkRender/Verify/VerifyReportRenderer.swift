@@ -49,18 +49,29 @@ public enum VerifyReportRenderer {
                 + ",\"walked\":\(!v.vma.flags.contains(.notWalked)),\"pages\":\(v.pages),\"present\":\(v.present)"
                 + ",\"swapped\":\(v.swapped),\"mismatches\":\(v.mismatches),\"persistent\":\(v.persistent)}"
         }.joined(separator: ",")
-        s += "],\"mismatches\":["
-        s += r.mismatches.map { m in
+        s += "],\"mismatches\":" + mismatchesJSON(r)
+        s += ",\"vma_differences\":\(JSON.array(r.vmaDifferences))"
+        s += ",\"summary\":" + summaryJSON(r) + ",\"result\":\"\(r.matches ? "match" : "mismatch")\"}\n"
+        return s
+    }
+
+    /// The `mismatches` array of `pgwalk.verify/1` (and of `verify --all`'s
+    /// entries).
+    static func mismatchesJSON(_ r: VerifyReport) -> String {
+        "[" + r.mismatches.map { m in
             let diffs = m.differences.map {
                 "{\"field\":\"\($0.field.rawValue)\",\"module\":\(JSON.string($0.module)),\"pagemap\":\(JSON.string($0.pagemap))}"
             }.joined(separator: ",")
             let persistent = m.persistent.map { String($0) } ?? "null"
             return "{\"address\":\"\(Hex.short(m.address))\",\"persistent\":\(persistent),\"differences\":[\(diffs)]}"
-        }.joined(separator: ",")
-        s += "],\"vma_differences\":\(JSON.array(r.vmaDifferences))"
-        s += ",\"summary\":{\"pages\":\(r.pagesChecked),\"mismatches\":\(r.totalMismatches)"
-        s += ",\"persistent\":\(r.persistentMismatches),\"transient\":\(r.transientMismatches)"
-        s += ",\"unchecked\":\(r.uncheckedMismatches)},\"result\":\"\(r.matches ? "match" : "mismatch")\"}\n"
-        return s
+        }.joined(separator: ",") + "]"
+    }
+
+    /// The `summary` object of `pgwalk.verify/1` (and of `verify --all`'s
+    /// entries).
+    static func summaryJSON(_ r: VerifyReport) -> String {
+        "{\"pages\":\(r.pagesChecked),\"mismatches\":\(r.totalMismatches)"
+            + ",\"persistent\":\(r.persistentMismatches),\"transient\":\(r.transientMismatches)"
+            + ",\"unchecked\":\(r.uncheckedMismatches)}"
     }
 }
