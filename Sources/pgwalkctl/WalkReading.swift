@@ -37,7 +37,7 @@ enum WalkReading {
                 try render(StreamDecoder(source: source), into: renderer, kind: kind)
             }
         case let .pagemap(pid, start, end):
-            try renderPagemap(pid: pid, start: start, end: end, into: renderer)
+            try Pgwalk.pagemapRows(ofProcess: pid, start: start, end: end, into: renderer)
             return nil
         }
     }
@@ -61,21 +61,5 @@ enum WalkReading {
         builder.finish()
         renderer.end(status: end.status)
         return end
-    }
-
-    private static func renderPagemap(pid: Int32, start: UInt64?, end: UInt64?, into renderer: WalkRenderer) throws {
-        let geometry = PagingGeometry.ofRunningKernel()
-        let start = start ?? 0
-        let end = end ?? geometry.userAddressLimit
-        let tables = try PagemapPageTables.build(pid: pid, start: start, end: end, geometry: geometry)
-        let pfnVisible = SystemReport.pagemapShowsPFNs
-        renderer.begin(WalkDescription(pid: pid, source: .pagemap, geometry: geometry,
-                                       kernelRelease: SystemReport.kernelRelease, pfnVisible: pfnVisible,
-                                       start: start, end: end))
-        var builder = MappingRowBuilder(pfnVisible: pfnVisible, pageShift: geometry.pageShift,
-                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
-        _ = PageWalker(source: tables).walkPageRange(start: start, end: end, ops: &builder)
-        builder.finish()
-        renderer.end(status: 0)
     }
 }

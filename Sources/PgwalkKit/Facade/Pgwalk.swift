@@ -36,22 +36,31 @@ public enum Pgwalk {
             let decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
             return try collect(decoder, kind: .kernel)
         case .pagemap:
-            let geometry = PagingGeometry.ofRunningKernel()
-            let start = start ?? 0
-            let end = end ?? geometry.userAddressLimit
-            let tables = try PagemapPageTables.build(pid: pid, start: start, end: end, geometry: geometry)
-            let pfnVisible = SystemReport.pagemapShowsPFNs
             let collector = WalkCollector()
-            collector.begin(WalkDescription(pid: pid, source: .pagemap, geometry: geometry,
-                                            kernelRelease: SystemReport.kernelRelease, pfnVisible: pfnVisible,
-                                            start: start, end: end))
-            var builder = MappingRowBuilder(pfnVisible: pfnVisible, pageShift: geometry.pageShift,
-                                            vmaStarted: { collector.vma($0) }, emit: { collector.row($0) })
-            _ = PageWalker(source: tables).walkPageRange(start: start, end: end, ops: &builder)
-            builder.finish()
-            collector.end(status: 0)
+            try pagemapRows(ofProcess: pid, start: start, end: end, into: collector)
             return collector.walk!
         }
+    }
+
+    /// `pid`'s mappings over `[start, end)` from /proc/PID/maps and
+    /// /proc/PID/pagemap, handed to `renderer` row by row as the walker
+    /// model makes them (``PagemapPageTables``, ``PageWalker``,
+    /// ``MappingRowBuilder``): what `pgwalkctl walk --source pagemap` prints.
+    public static func pagemapRows(ofProcess pid: Int32, start: UInt64? = nil, end: UInt64? = nil,
+                                   into renderer: WalkRenderer) throws {
+        let geometry = PagingGeometry.ofRunningKernel()
+        let start = start ?? 0
+        let end = end ?? geometry.userAddressLimit
+        let tables = try PagemapPageTables.build(pid: pid, start: start, end: end, geometry: geometry)
+        let pfnVisible = SystemReport.pagemapShowsPFNs
+        renderer.begin(WalkDescription(pid: pid, source: .pagemap, geometry: geometry,
+                                       kernelRelease: SystemReport.kernelRelease, pfnVisible: pfnVisible,
+                                       start: start, end: end))
+        var builder = MappingRowBuilder(pfnVisible: pfnVisible, pageShift: geometry.pageShift,
+                                        vmaStarted: { renderer.vma($0) }, emit: { renderer.row($0) })
+        _ = PageWalker(source: tables).walkPageRange(start: start, end: end, ops: &builder)
+        builder.finish()
+        renderer.end(status: 0)
     }
 
     /// The rows of a stream saved with `pgwalkctl walk --output`.
