@@ -34,8 +34,11 @@ mods=/lib/modules/$rel
 mkdir -p "$work/index"
 cp "$mods"/modules.builtin* "$mods"/modules.order "$work/index/" 2>/dev/null
 if [ -z "$(modinfo -F depends "$ko")" ] && mount -t tmpfs tmpfs "$mods"; then
-	cp "$work/index"/* "$mods/" && install -D -m 644 "$ko" "$mods/updates/dkms/pgwalk.ko" && depmod "$rel"
-	check "modinfo finds pgwalk in updates/dkms, as DKMS installs it" bash -c "[ \"\$(modinfo -n pgwalk)\" = '$mods/updates/dkms/pgwalk.ko' ]"
+	# Under the name DKMS gave it: pgwalk.ko, or pgwalk.ko.xz where the
+	# kernel's modules are compressed (Debian 13).
+	installed=$mods/updates/dkms/$(basename "$ko")
+	cp "$work/index"/* "$mods/" && install -D -m 644 "$ko" "$installed" && depmod "$rel"
+	check "modinfo finds pgwalk in updates/dkms, as DKMS installs it" bash -c "[ \"\$(modinfo -n pgwalk)\" = '$installed' ]"
 	if umount /sys/kernel/debug 2>/dev/null; then
 		check_exit "load: modprobe pgwalk and mount debugfs: exit 0" 0 "$ctl" load
 		check "... debugfs is mounted again" grep -q ' /sys/kernel/debug debugfs ' /proc/mounts

@@ -1,10 +1,11 @@
 #!/bin/bash
 # make install into a DESTDIR, every file checked, and make uninstall; the
-# version checks against a fake module; dkms build of the module for the
-# host's kernel in a private DKMS tree (nothing system-wide changes, the
-# signing key included), then a booted guest of that kernel loading the
-# DKMS-built module with 'pgwalkctl load' (Tests/install/guest.sh) and a boot
-# with lockdown=integrity (Tests/install/lockdown-boot.sh).
+# version checks against a fake module; dkms build of the module for every
+# installed kernel with headers (the host's, and 6.12 and 7.x in their
+# Debian roots) in a private DKMS tree (nothing system-wide changes, the
+# signing key included), then a booted guest of each kernel loading its
+# DKMS-built module with 'pgwalkctl load' (Tests/install/guest.sh), and the
+# host's kernel booted with lockdown=integrity (Tests/install/lockdown-boot.sh).
 #
 #   Tests/install/run.sh          (make check-install; root for DKMS)
 #   SKIP_VM=1 Tests/install/run.sh   the host part only
@@ -76,43 +77,78 @@ for v in 2:new 0:old; do
 done
 check "walk --input, the same stream unchanged, decodes" "$ctl" walk --input "$fixture"
 
-# DKMS in a private tree for the host's kernel; its own MOK key.
-dkms_rel=$(ls /usr/src | sed -n 's/^linux-headers-\(.*-amd64\)$/\1/p' | sort -V | tail -n 1)
+# DKMS in a private tree, with its own MOK key, for every kernel installed
+# here that has headers: the host's newest (6.1) and each kernel of the
+# matrix in its Debian root (6.12, 7.x), where dkms runs with the compiler
+# that built that kernel. Each DKMS-built module is then loaded in a booted
+# guest of its kernel (Tests/install/guest.sh); the host's kernel also
+# boots locked down (Tests/install/lockdown-boot.sh).
+. scripts/lib/matrix.sh
 dk=build/dkms-test
-if [ "$(id -u)" -ne 0 ] || ! command -v dkms > /dev/null || [ -z "$dkms_rel" ]; then
+# dkms_kernel NAME RELEASE ROOT: dkms add/build in ROOT for RELEASE, check the
+# module, and boot NAME (a matrix name or a release) with it.
+dkms_kernel() {
+	local name=$1 rel=$2 root=$3 d=$dk/$2 ko t0 args
+	rm -rf "$d" && mkdir -p "$d/src/pgwalk-$want" "$d/tree"
+	make -s --no-print-directory -f Makefile --eval 'srcs: ; @echo $(DKMS_SOURCES)' srcs | xargs -n1 | xargs -I{} cp {} "$d/src/pgwalk-$want/"
+	args=(-m pgwalk -v "$want" --sourcetree "$PWD/$d/src" --dkmstree "$PWD/$d/tree")
+	# One key for every kernel, as on a machine with one enrolled MOK.
+	local keys=(env "mok_signing_key=$PWD/$dk/mok.key" "mok_certificate=$PWD/$dk/mok.pub")
+	check "dkms add for $rel (private tree)" in_root "$root" "${keys[@]}" dkms add "${args[@]}"
+	t0=$(date +%s)
+	check "dkms build -k $rel" in_root "$root" "${keys[@]}" dkms build "${args[@]}" -k "$rel" --kernelsourcedir "/usr/src/linux-headers-$rel"
+	echo "# dkms build for $rel: $(($(date +%s) - t0)) s"
+	# Debian 13's DKMS compresses the module as the kernel's own are
+	# (pgwalk.ko.xz); Debian 12's leaves it plain.
+	ko=$(ls "$d/tree/pgwalk/$want/$rel/x86_64/module/pgwalk.ko"* 2> /dev/null | head -n 1)
+	ko=${ko:-$d/tree/pgwalk/$want/$rel/x86_64/module/pgwalk.ko}
+	check "the DKMS-built module for $rel is version $want, for $rel, signed with DKMS's key" bash -c \
+		"[ \"\$(modinfo -F version '$ko')\" = '$want' ] && [ \"\$(modinfo -F vermagic '$ko' | cut -d' ' -f1)\" = '$rel' ] && [ \"\$(modinfo -F signer '$ko')\" = 'DKMS module signing key' ]"
+	if [ -n "${SKIP_VM:-}" ]; then
+		echo "# skipped: the guest of $rel (SKIP_VM)"
+		return
+	fi
+	t0=$(date +%s)
+	if KVER=$name KMOD=none VM_MEM=1G scripts/vm-run "PGWALK_DKMS_KO=$ko Tests/install/guest.sh" > "$work/guest" 2>&1; then
+		ok "guest $rel: $(grep -c '^ok ' "$work/guest") in-guest checks passed"
+	else
+		not_ok "guest $rel (Tests/install/guest.sh)" "$work/guest"
+	fi
+	grep -E '^(ok|not ok|# insmod|# debugfs) ' "$work/guest" | sed 's/^/#   guest: /'
+	if [ "$root" = / ]; then
+		if KVER=$name KMOD=none VM_MEM=1G VM_APPEND=lockdown=integrity scripts/vm-run "PGWALK_DKMS_KO=$ko Tests/install/lockdown-boot.sh" > "$work/guest" 2>&1; then
+			ok "guest $rel booted with lockdown=integrity: $(grep -c '^ok ' "$work/guest") checks passed"
+		else
+			not_ok "guest $rel booted with lockdown=integrity (Tests/install/lockdown-boot.sh)" "$work/guest"
+		fi
+		grep -E '^(ok|not ok|# insmod|# debugfs) ' "$work/guest" | sed 's/^/#   guest: /'
+	fi
+	echo "# guests of $rel: $(($(date +%s) - t0)) s"
+}
+
+host_rel=$(ls /usr/src | sed -n 's/^linux-headers-\(.*-amd64\)$/\1/p' | sort -V | tail -n 1)
+if [ "$(id -u)" -ne 0 ] || ! command -v dkms > /dev/null || [ -z "$host_rel" ]; then
 	echo "# skipped: DKMS (needs root, dkms and a linux-headers-*-amd64; make deps)"
 else
-	rm -rf "$dk" && mkdir -p "$dk/src/pgwalk-$want" "$dk/tree"
-	make -s --no-print-directory -f Makefile --eval 'srcs: ; @echo $(DKMS_SOURCES)' srcs | xargs -n1 | xargs -I{} cp {} "$dk/src/pgwalk-$want/"
-	export mok_signing_key=$PWD/$dk/mok.key mok_certificate=$PWD/$dk/mok.pub
-	dkms_args=(-m pgwalk -v "$want" --sourcetree "$PWD/$dk/src" --dkmstree "$PWD/$dk/tree")
+	rm -rf "$dk" && mkdir -p "$dk"
 	check "dkms.conf's PACKAGE_VERSION is pgwalk.h's $want" grep -qx "PACKAGE_VERSION=\"$want\"" kmod/dkms.conf
-	check "dkms add (private tree)" dkms add "${dkms_args[@]}"
-	t0=$(date +%s)
-	check "dkms build -k $dkms_rel" dkms build "${dkms_args[@]}" -k "$dkms_rel" --kernelsourcedir "/usr/src/linux-headers-$dkms_rel"
-	echo "# dkms build: $(($(date +%s) - t0)) s"
-	ko=$dk/tree/pgwalk/$want/$dkms_rel/x86_64/module/pgwalk.ko
-	check "the DKMS-built module is version $want, for $dkms_rel, signed with DKMS's key" bash -c \
-		"[ \"\$(modinfo -F version '$ko')\" = '$want' ] && [ \"\$(modinfo -F vermagic '$ko' | cut -d' ' -f1)\" = '$dkms_rel' ] && [ \"\$(modinfo -F signer '$ko')\" = 'DKMS module signing key' ]"
-	if [ -n "${SKIP_VM:-}" ]; then
-		echo "# skipped: the guests (SKIP_VM)"
-	elif [ ! -e "/boot/vmlinuz-$dkms_rel" ]; then
-		echo "# skipped: the guests (no /boot/vmlinuz-$dkms_rel to boot)"
+	if [ -e "/boot/vmlinuz-$host_rel" ]; then
+		dkms_kernel "$host_rel" "$host_rel" /
 	else
-		t0=$(date +%s)
-		if KVER=$dkms_rel KMOD=none VM_MEM=1G scripts/vm-run "PGWALK_DKMS_KO=$ko Tests/install/guest.sh" > "$work/guest" 2>&1; then
-			ok "guest $dkms_rel: $(grep -c '^ok ' "$work/guest") in-guest checks passed"
-		else
-			not_ok "guest $dkms_rel (Tests/install/guest.sh)" "$work/guest"
-		fi
-		grep -E '^(ok|not ok|# insmod|# debugfs) ' "$work/guest" | sed 's/^/#   guest: /'
-		if KVER=$dkms_rel KMOD=none VM_MEM=1G VM_APPEND=lockdown=integrity scripts/vm-run "PGWALK_DKMS_KO=$ko Tests/install/lockdown-boot.sh" > "$work/guest" 2>&1; then
-			ok "guest $dkms_rel booted with lockdown=integrity: $(grep -c '^ok ' "$work/guest") checks passed"
-		else
-			not_ok "guest $dkms_rel booted with lockdown=integrity (Tests/install/lockdown-boot.sh)" "$work/guest"
-		fi
-		grep -E '^(ok|not ok|# insmod|# debugfs) ' "$work/guest" | sed 's/^/#   guest: /'
-		echo "# guests: $(($(date +%s) - t0)) s"
+		SKIP_VM=1 dkms_kernel "$host_rel" "$host_rel" /
 	fi
+	# The matrix kernels that live in a Debian root of their own. dkms
+	# comes from that root's Debian (installed there once, as make deps
+	# would on that release).
+	while read -r name _; do
+		read -r rel root < <(kernel_lookup "$name") || continue
+		[ "$root" != / ] || continue
+		[ -d "$root/usr/src/linux-headers-$rel" ] || continue
+		if ! in_root "$root" sh -c 'command -v dkms && command -v openssl' > /dev/null; then
+			in_root "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dkms openssl > "$work/apt" 2>&1 ||
+				{ not_ok "apt-get install dkms in $root" "$work/apt"; continue; }
+		fi
+		dkms_kernel "$name" "$rel" "$root"
+	done < <(matrix_entries)
 fi
 tap_summary
