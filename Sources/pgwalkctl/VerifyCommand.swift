@@ -46,20 +46,23 @@ struct VerifyCommand: ParsableCommand {
                                      machineReadable: json)
         if let progress { options.progress = { progress.update(address: $0) } }
         let report: VerifyReport
+        var phases = PhaseTimes()
         do {
-            report = try Verifier(options: options).run()
+            report = try Verifier(options: options).run(phases: &phases)
             progress?.clear()
         } catch {
             progress?.clear()
             throw error
         }
         let out = TextOutput()
-        out.write(json ? VerifyReportRenderer.json(report) : VerifyReportRenderer.text(report))
-        out.flush()
+        phases.time("output") {
+            out.write(json ? VerifyReportRenderer.json(report) : VerifyReportRenderer.text(report))
+            out.flush()
+        }
         statistics.report(RunStatistics(command: "verify", seconds: stopwatch.seconds, counts: [
             .init("pages", report.pagesChecked), .init("mismatches", report.totalMismatches),
             .init("persistent", report.persistentMismatches),
-        ]))
+        ], phases: phases))
         if !report.matches {
             FileStream.standardError.write("pgwalkctl: \(report.persistentMismatches) page(s) differ between the "
                                            + "module's walk and /proc/PID/pagemap after a re-check.\n")

@@ -135,10 +135,11 @@ struct WalkCommand: ParsableCommand {
         } else {
             origin = .kernel(pid: pid!, start: pages.start, end: pages.end, trace: trace, seq: stream.seq, saveTo: output)
         }
-        let end = try WalkReading.read(origin, into: renderer)
-        out.flush()
+        var phases = PhaseTimes()
+        let end = try WalkReading.read(origin, into: renderer, phases: &phases)
+        phases.time("output") { out.flush() }
         statistics.report(RunStatistics(command: "walk", seconds: stopwatch.seconds,
-                                        counts: end.map(RunStatistics.streamCounts) ?? []))
+                                        counts: end.map(RunStatistics.streamCounts) ?? [], phases: phases))
         if let end { try checkEnded(end) }
     }
 

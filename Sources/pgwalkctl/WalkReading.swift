@@ -29,15 +29,29 @@ enum WalkReading {
     /// record of a stream (nil for pagemap, which has none).
     @discardableResult
     static func read(_ origin: Origin, into renderer: WalkRenderer) throws -> EndRecord? {
+        var phases = PhaseTimes()
+        return try read(origin, into: renderer, phases: &phases)
+    }
+
+    /// ``read(_:into:)``, adding to `phases` (`--stats`) the time spent
+    /// opening the stream (`session`: for the module, its version check,
+    /// the open and the request) and reading it into rows (`stream`), or
+    /// walking pagemap (`pagemap`).
+    @discardableResult
+    static func read(_ origin: Origin, into renderer: WalkRenderer, phases: inout PhaseTimes) throws -> EndRecord? {
         switch origin {
         case let .stream(streamOrigin, saveTo):
             let kind: WalkDescription.SourceKind
             if case .file = streamOrigin { kind = .snapshot } else { kind = .kernel }
+            let opening = ContinuousClock.now
             return try CommandStream.read(streamOrigin, savingTo: saveTo) { source in
-                try render(StreamDecoder(source: source), into: renderer, kind: kind)
+                phases.add("session", seconds: PhaseTimes.seconds(since: opening))
+                return try phases.time("stream") { try render(StreamDecoder(source: source), into: renderer, kind: kind) }
             }
         case let .pagemap(pid, start, end):
-            try Pgwalk.pagemapRows(ofProcess: pid, start: start, end: end, into: renderer)
+            try phases.time("pagemap") {
+                try Pgwalk.pagemapRows(ofProcess: pid, start: start, end: end, into: renderer)
+            }
             return nil
         }
     }

@@ -118,6 +118,29 @@ check_gone() {
 sleep 0.01 & gone=$!; wait "$gone"
 check_gone "walk --source pagemap of a process already gone" "$ctl" walk --source pagemap --pid "$gone"
 
+# --- --stats: where the time went, phase by phase (docs/BENCH.md). ---
+# stats_line PHASES...: the --stats line on $work/stats.err names these
+# phases, in this order, after the counts, and they add up to no more than
+# the whole.
+stats_line() {
+	python3 - "$work/stats.err" "$@" << 'PY'
+import re, sys
+line = open(sys.argv[1]).read()
+m = re.fullmatch(r'pgwalkctl walk: seconds=(\d+\.\d{6})((?: [a-z_]+=\d+)*)((?: t_[a-z]+=\d+\.\d{6})+)\n', line)
+if not m:
+    sys.exit('not a --stats line: %r' % line)
+phases = [p.split('=') for p in m.group(3).split()]
+if [n for n, _ in phases] != ['t_' + n for n in sys.argv[2:]]:
+    sys.exit('phases %s, want %s' % ([n for n, _ in phases], sys.argv[2:]))
+if sum(float(v) for _, v in phases) > float(m.group(1)) + 1e-5:
+    sys.exit('phases add up to more than seconds=%s' % m.group(1))
+PY
+}
+"$ctl" walk --input "$fixtures/target-4level-seq.pgw" --format none --stats > /dev/null 2> "$work/stats.err"
+check "walk --input --stats: records, then t_session, t_stream and t_output" stats_line session stream output
+"$ctl" walk --source pagemap --pid $$ --format none --stats > /dev/null 2> "$work/stats.err"
+check "walk --source pagemap --stats: t_pagemap and t_output" stats_line pagemap output
+
 # --- pgwalkctl map, drawn by headless Chromium. ---
 # A recorded walk of pgwalk-scenario diff-steps (record-map-fixture.sh) and
 # its regions: the page must draw them where they are, in their classes'

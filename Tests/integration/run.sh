@@ -76,15 +76,21 @@ sys.exit(0 if ptes(tree['root']) == want and want > 0 else 1)"
 
 # --stats: one key=value line on stderr, counting what was really read.
 "$ctl" walk --pid "$tpid" --format none --stats --output "$work/stats.pgw" > "$work/stats.out" 2> "$work/stats.err"
-check "walk --stats: nothing on stdout, stream_bytes is the saved stream's size" bash -c "
+check "walk --stats: nothing on stdout, stream_bytes is the saved stream's size, then the phases" bash -c "
 	[ ! -s '$work/stats.out' ] &&
-	grep -Eq '^pgwalkctl walk: seconds=[0-9]+\.[0-9]{6} records=[1-9][0-9]* stream_bytes=$(stat -c %s "$work/stats.pgw") chunks=[1-9]' '$work/stats.err'"
+	grep -Eq '^pgwalkctl walk: seconds=[0-9]+\.[0-9]{6} records=[1-9][0-9]* stream_bytes=$(stat -c %s "$work/stats.pgw") chunks=[1-9][0-9]* t_session=[0-9]+\.[0-9]{6} t_stream=[0-9]+\.[0-9]{6} t_output=[0-9]+\.[0-9]{6}$' '$work/stats.err'"
 "$ctl" verify --pid "$tpid" --json --stats > "$work/verify.json" 2> "$work/verify.err"
-check "verify --stats: pages is the report's page count" python3 -c "
+check "verify --stats: pages is the report's page count; the phases in order, adding up to no more than the whole" python3 -c "
 import json, re, sys
 pages = json.load(open('$work/verify.json'))['summary']['pages']
 line = open('$work/verify.err').read()
-sys.exit(0 if re.fullmatch(r'pgwalkctl verify: seconds=\d+\.\d{6} pages=%d mismatches=\d+ persistent=0\n' % pages, line) else 1)"
+m = re.fullmatch(r'pgwalkctl verify: seconds=(\d+\.\d{6}) pages=%d mismatches=\d+ persistent=0((?: t_[a-z]+=\d+\.\d{6})+)\n' % pages, line)
+if not m: sys.exit('no match: ' + line)
+phases = [p.split('=') for p in m.group(2).split()]
+names = [n for n, _ in phases]
+total = sum(float(v) for _, v in phases)
+ok = names[:3] == ['t_probes', 't_session', 't_pass'] and names[-2:] == ['t_maps', 't_output'] and total <= float(m.group(1)) + 1e-5
+sys.exit(0 if ok else 'phases %s sum %f, seconds %s' % (names, total, m.group(1)))"
 
 check_exit "exit 5: no such process" 5 "$ctl" verify --pid 999999
 check_exit "exit 2: usage error" 2 "$ctl" walk --pid 0

@@ -52,11 +52,22 @@ public struct Verifier {
     /// Walks, reads, compares and re-checks; the report of what differed.
     /// Throws when the walk or a read fails, or the walk ended early.
     public func run() throws -> VerifyReport {
-        let frameFlags = try? KernelPageFlagsReader()
+        var phases = PhaseTimes()
+        return try run(phases: &phases)
+    }
+
+    /// ``run()``, adding where the time went to `phases` (`--stats`):
+    /// `probes` (kpageflags, pagemap and its PAGEMAP_SCAN and guard-region
+    /// probes, the freeze), `session` (the module's version check, the
+    /// open and the request of each walk), `pass` (the first pass's
+    /// stream, rows and pagemap comparison), `recheck`, `maps` (reading
+    /// /proc/PID/maps and comparing the VMAs, with any second pass).
+    package func run(phases: inout PhaseTimes) throws -> VerifyReport {
+        let frameFlags = phases.time("probes") { try? KernelPageFlagsReader() }
         defer { try? frameFlags?.close() }
         return try run(with: RunResources(frameFlags: frameFlags, openSession: { [options] in
             try WalkSession(request: $0, paths: options.paths)
-        }))
+        }), phases: &phases)
     }
 
     /// What a run opens or probes once, however many processes it verifies
@@ -71,7 +82,13 @@ public struct Verifier {
     }
 
     func run(with resources: RunResources) throws -> VerifyReport {
+        var phases = PhaseTimes()
+        return try run(with: resources, phases: &phases)
+    }
+
+    func run(with resources: RunResources, phases: inout PhaseTimes) throws -> VerifyReport {
         let target = ProcTarget.process(options.pid)
+        let probeStart = ContinuousClock.now
         var freezer: ProcessFreezer?
         if options.freeze {
             freezer = try ProcessFreezer(pid: options.pid)
@@ -82,21 +99,29 @@ public struct Verifier {
         defer { try? pagemap.close() }
         if let support = resources.scanSupport { pagemap.cachedScanSupport = support }
         let frameFlags = resources.frameFlags
+        let guardRegions = options.guardRegions.pagemapReportsGuards
+        let scan = pagemap.supportsScan
+        phases.add("probes", seconds: PhaseTimes.seconds(since: probeStart))
 
-        var first = try pass(start: options.start, end: options.end, pagemap: pagemap,
-                             frameFlags: frameFlags, resources: resources, collect: true)
+        var first = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
+                             guardRegions: guardRegions, resources: resources, collect: true,
+                             phases: &phases, phase: "pass")
         first.report.frozen = freezer?.isHeldByUs ?? false
         first.report.usedKPageFlags = frameFlags != nil
-        first.report.pagemapMethod = pagemap.supportsScan ? "read (PAGEMAP_SCAN available)" : "read"
+        first.report.pagemapMethod = scan ? "read (PAGEMAP_SCAN available)" : "read"
 
-        try recheck(&first.report, pagemap: pagemap, frameFlags: frameFlags, resources: resources)
+        try recheck(&first.report, pagemap: pagemap, frameFlags: frameFlags, guardRegions: guardRegions,
+                    resources: resources, phases: &phases)
+        let mapsStart = ContinuousClock.now
         first.report.vmaDifferences = try compareVMAs(walked: first.walkedVMAs, target: target)
         if !first.report.vmaDifferences.isEmpty {
             // VMAs change under a running target: look again before calling it.
-            let again = try pass(start: options.start, end: options.end, pagemap: pagemap,
-                                 frameFlags: frameFlags, resources: resources, collect: false)
+            let again = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
+                                 guardRegions: guardRegions, resources: resources, collect: false,
+                                 phases: &phases, phase: "maps")
             first.report.vmaDifferences = try compareVMAs(walked: again.walkedVMAs, target: target)
         }
+        phases.add("maps", seconds: PhaseTimes.seconds(since: mapsStart))
         return first.report
     }
 
@@ -107,14 +132,21 @@ public struct Verifier {
         var walkedVMAs: [VMA]
     }
 
-    private func pass(start: UInt64?, end: UInt64?, pagemap: PagemapReader,
-                      frameFlags: KernelPageFlagsReader?, resources: RunResources, collect: Bool) throws -> Pass {
+    /// One walk and its checks; the session's open goes to `session`, the
+    /// rest to `phase` (a pass inside `maps` counts there whole).
+    private func pass(start: UInt64?, end: UInt64?, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?,
+                      guardRegions: Bool?, resources: RunResources, collect: Bool,
+                      phases: inout PhaseTimes, phase: String) throws -> Pass {
+        let opening = ContinuousClock.now
         let session = try resources.openSession(WalkRequest(pid: options.pid, start: start, end: end, seq: true))
         defer { try? session.close() }
+        let opened = ContinuousClock.now
+        if phase != "maps" { phases.add("session", seconds: PhaseTimes.seconds(since: opening)) }
         let decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
+        defer { if phase != "maps" { phases.add(phase, seconds: PhaseTimes.seconds(since: opened)) } }
         return try Self.check(decoder, pagemap: pagemap, frameFlags: frameFlags,
                               limit: collect ? options.mismatchLimit : 0,
-                              guardRegionsInPagemap: options.guardRegions.pagemapReportsGuards, pid: options.pid,
+                              guardRegionsInPagemap: guardRegions, pid: options.pid,
                               progress: options.progress)
     }
 
@@ -162,14 +194,15 @@ public struct Verifier {
 
     /// Walks and reads the mismatched pages again; what still differs is
     /// persistent.
-    private func recheck(_ report: inout VerifyReport, pagemap: PagemapReader,
-                         frameFlags: KernelPageFlagsReader?, resources: RunResources) throws {
+    private func recheck(_ report: inout VerifyReport, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?,
+                         guardRegions: Bool?, resources: RunResources, phases: inout PhaseTimes) throws {
         guard report.totalMismatches > 0 else { return }
         let pageSize = report.description.geometry.pageSize
         var persistentPages = Set<UInt64>()
         for range in Self.coalesce(report.mismatches.map(\.address), pageSize: pageSize) {
             let again = try pass(start: range.lowerBound, end: range.upperBound, pagemap: pagemap,
-                                 frameFlags: frameFlags, resources: resources, collect: true)
+                                 frameFlags: frameFlags, guardRegions: guardRegions, resources: resources,
+                                 collect: true, phases: &phases, phase: "recheck")
             for m in again.report.mismatches { persistentPages.insert(m.address) }
         }
         var persistent: UInt64 = 0

@@ -22,10 +22,19 @@ public struct RunStatistics: Sendable, Equatable {
         }
     }
 
+    /// Where the seconds went (``PhaseTimes``), printed after the counts
+    /// as `t_NAME=SECONDS`, in the order the phases were first timed.
+    package var phases = PhaseTimes()
+
     public init(command: String, seconds: Double, counts: [Count] = []) {
         self.command = command
         self.seconds = seconds
         self.counts = counts
+    }
+
+    package init(command: String, seconds: Double, counts: [Count] = [], phases: PhaseTimes) {
+        self.init(command: command, seconds: seconds, counts: counts)
+        self.phases = phases
     }
 
     /// The whole stream's size from its END record, which counts what came
@@ -37,15 +46,22 @@ public struct RunStatistics: Sendable, Equatable {
                 Count("chunks", UInt64(end.chunks))]
     }
 
-    /// `pgwalkctl walk: seconds=0.052310 records=1312 ...`, microseconds
-    /// with six decimals.
+    /// `pgwalkctl walk: seconds=0.052310 records=1312 ... t_session=0.004100
+    /// ...`, seconds to the microsecond.
     public var line: String {
-        let micros = UInt64(max(0, seconds * 1_000_000).rounded())
-        var text = "pgwalkctl \(command): seconds=\(micros / 1_000_000)."
-            + String(micros % 1_000_000).leftPadded(to: 6, with: "0")
+        var text = "pgwalkctl \(command): seconds=" + Self.decimal(seconds)
         for count in counts {
             text += " \(count.key)=\(count.value)"
         }
+        for phase in phases.phases {
+            text += " t_\(phase.name)=" + Self.decimal(phase.seconds)
+        }
         return text
+    }
+
+    /// Seconds with six decimals (microseconds).
+    private static func decimal(_ seconds: Double) -> String {
+        let micros = UInt64(max(0, seconds * 1_000_000).rounded())
+        return "\(micros / 1_000_000)." + String(micros % 1_000_000).leftPadded(to: 6, with: "0")
     }
 }

@@ -43,6 +43,29 @@ import Testing
         #expect(counts[1] == .init("stream_bytes", UInt64(bytes.count)))
     }
 
+    /// Phases follow the counts, in the order first timed, each with six
+    /// decimals; a phase timed twice is one key holding the sum.
+    @Test func phasesFollowTheCountsInTheOrderFirstTimed() {
+        var phases = PhaseTimes()
+        phases.add("session", seconds: 0.0041)
+        phases.add("stream", seconds: 0.25)
+        phases.add("session", seconds: 0.0009)
+        phases.add("output", seconds: 0.0000004)
+        let stats = RunStatistics(command: "walk", seconds: 0.3, counts: [.init("records", 7)], phases: phases)
+        #expect(stats.line == "pgwalkctl walk: seconds=0.300000 records=7 t_session=0.005000 t_stream=0.250000 t_output=0.000000")
+    }
+
+    /// `time` adds what its body took, also when the body throws.
+    @Test func timedPhasesCountThrowingBodies() {
+        struct Failure: Error {}
+        var phases = PhaseTimes()
+        let value = phases.time("a") { 42 }
+        #expect(value == 42)
+        #expect(throws: Failure.self) { try phases.time("b") { throw Failure() } }
+        #expect(phases.phases.map(\.name) == ["a", "b"])
+        #expect(phases.phases.allSatisfy { $0.seconds >= 0 })
+    }
+
     @Test func stopwatchRunsForward() {
         let stopwatch = Stopwatch()
         let first = stopwatch.seconds
