@@ -9,6 +9,26 @@ start_workload() {
 	rm -f /tmp/bench.wl
 	case "$w" in
 	tiny) sleep 100000 & echo "ready pid=$! start=0 len=0 touched=0 anon_huge_kib=0" > /tmp/bench.wl ;;
+	# Small real processes (bench/phases.sh): Tests/kernel's target
+	# (make tests-kernel), a Python interpreter that has imported a few
+	# modules, a JVM holding 100 MiB of heap with 8 threads (bench/Hold.java;
+	# where Java is installed).
+	ktarget)
+		[ -x Tests/kernel/build/pgwalk-target ] || { echo "skip ktarget: make tests-kernel" >&2; return 1; }
+		Tests/kernel/build/pgwalk-target --signal /tmp/bench.kt < /dev/null > /dev/null &
+		wl_pid=$!
+		for _ in $(seq 1 600); do grep -q '^ready' /tmp/bench.kt 2>/dev/null && break; sleep 0.1; done
+		echo "ready pid=$wl_pid start=0 len=0" > /tmp/bench.wl
+		return 0 ;;
+	python)
+		command -v python3 > /dev/null || { echo "skip python: no python3" >&2; return 1; }
+		python3 -c 'import json, sqlite3, ssl, time; print("ready start=0 len=0", flush=True); time.sleep(1e6)' > /tmp/bench.wl & ;;
+	jvm)
+		if ! command -v java > /dev/null || [ ! -e "$bin/Hold.class" ]; then
+			echo "skip jvm: no java here, or no $bin/Hold.class (a JDK on the host)" >&2
+			return 1
+		fi
+		java -Xms256m -Xmx512m -cp "$bin" Hold > /tmp/bench.wl & ;;
 	big)
 		# 4 GiB, if the guest has room for it (and the rest); else skip.
 		if [ "$mem_kib" -lt $((5 * 1024 * 1024 + 512 * 1024)) ]; then

@@ -10,26 +10,59 @@ struct SmapsVMAAttributes {
 
     /// Reads /proc/PID/smaps, keyed by VMA start.
     static func read(_ target: ProcTarget) throws -> [UInt64: SmapsVMAAttributes] {
-        let bytes = try ProcfsFile.readAll(target.file("smaps"), perProcess: true)
+        parse(try ProcfsFile.readAll(target.file("smaps"), perProcess: true))
+    }
+
+    /// smaps' text, keyed by VMA start. Byte by byte, without a String per
+    /// line: smaps has some 25 lines per VMA, and making each a String and
+    /// searching it by Character cost more than the rest of a pagemap walk
+    /// of a small process (docs/BENCH.md, "Where the time goes").
+    static func parse(_ bytes: [UInt8]) -> [UInt64: SmapsVMAAttributes] {
         var result: [UInt64: SmapsVMAAttributes] = [:]
         var current: SmapsVMAAttributes?
-        for lineBytes in bytes.split(separator: UInt8(ascii: "\n")) {
-            let line = String(decoding: lineBytes, as: UTF8.self)
-            if let dash = line.firstIndex(of: "-"), let space = line.firstIndex(of: " "), dash < space,
-               let start = UInt64(line[..<dash], radix: 16) {
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            // A VMA's first line starts with its start address in lowercase
+            // hex; every other line with a capitalised key ("Rss:").
+            if let start = headerStart(line) {
                 if let c = current { result[c.start] = c }
                 current = SmapsVMAAttributes(start: start, flags: [], kernelPageSize: 4096)
-                continue
-            }
-            if line.hasPrefix("KernelPageSize:") {
-                let kb = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first
-                current?.kernelPageSize = (kb.flatMap { UInt64($0) } ?? 4) * 1024
-            } else if line.hasPrefix("VmFlags:") {
-                current?.flags = flags(line.split(separator: " ").dropFirst().map(String.init))
+            } else if line.starts(with: kernelPageSizeKey) {
+                let kb = words(line.dropFirst(kernelPageSizeKey.count)).first.flatMap { UInt64($0) }
+                current?.kernelPageSize = (kb ?? 4) * 1024
+            } else if line.starts(with: vmFlagsKey) {
+                current?.flags = flags(words(line.dropFirst(vmFlagsKey.count)))
             }
         }
         if let c = current { result[c.start] = c }
         return result
+    }
+
+    private static let kernelPageSizeKey = Array("KernelPageSize:".utf8)
+    private static let vmFlagsKey = Array("VmFlags:".utf8)
+
+    /// The start of a VMA header line (`start-end perms ...`), nil for any
+    /// other line.
+    private static func headerStart(_ line: ArraySlice<UInt8>) -> UInt64? {
+        var value: UInt64 = 0
+        var digits = 0
+        for byte in line {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "-"): return digits > 0 ? value : nil
+            default: return nil
+            }
+            guard digits < 16 else { return nil }
+            value = value << 4 | UInt64(digit)
+            digits += 1
+        }
+        return nil
+    }
+
+    /// The space-separated words of a line's value.
+    private static func words(_ bytes: ArraySlice<UInt8>) -> [String] {
+        bytes.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `show_smap_vma_flags()` mnemonics to the portable flags.

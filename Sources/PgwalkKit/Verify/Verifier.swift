@@ -249,12 +249,15 @@ public struct Verifier {
     private static func compareVMAs(walked: [VMA], maps: [MemoryMapping], start lo: UInt64, end hi: UInt64) -> [String] {
         let fromMaps = maps.filter { $0.end > lo && $0.start < hi && $0.kind != .vsyscall }
         var differences: [String] = []
-        let walkedBounds = Set(walked.map { "\($0.start)-\($0.end)" })
-        let mapsBounds = Set(fromMaps.map { "\($0.start)-\($0.end)" })
-        for m in fromMaps where !walkedBounds.contains("\(m.start)-\(m.end)") {
+        // Bounds as pairs of numbers, not as text: 20,000 VMAs made 40,000
+        // strings here (docs/BENCH.md, "Where the time goes").
+        struct Bounds: Hashable { var start, end: UInt64 }
+        let walkedBounds = Set(walked.map { Bounds(start: $0.start, end: $0.end) })
+        let mapsBounds = Set(fromMaps.map { Bounds(start: $0.start, end: $0.end) })
+        for m in fromMaps where !walkedBounds.contains(Bounds(start: m.start, end: m.end)) {
             differences.append("maps has \(Hex.address(m.start))-\(Hex.address(m.end)) \(m.pathname); the walk does not")
         }
-        for v in walked where !mapsBounds.contains("\(v.start)-\(v.end)") {
+        for v in walked where !mapsBounds.contains(Bounds(start: v.start, end: v.end)) {
             differences.append("the walk has \(Hex.address(v.start))-\(Hex.address(v.end)) \(v.name); maps does not")
         }
         return differences

@@ -1,0 +1,64 @@
+#!/bin/bash
+# Where walk's and verify's time goes on small real processes and on
+# many-vmas, phase by phase (docs/BENCH.md, "Where the time goes"). Run as
+# root inside a booted kernel, after make -C bench and make client:
+#
+#   make vm-run KVER=7.x CMD='bench/phases.sh'      (VM_MEM=3G for the JVM)
+#
+# For each target, BENCH_RUNS (5) interleaved runs of (a) bench/pagemap_read,
+# pgwalkctl walk --format none --stats and pgwalkctl verify --stats, each
+# under bench/runstat (the whole process's wall time). pgwalkctl's --stats
+# line carries the work's time and its phases (t_probes, t_session, ...).
+# Prints one "sample TARGET TOOL RUN ..." line per run; bench/phases.py
+# turns them into the table of medians.
+#
+#   BENCH_RUNS=5 PHASES_TARGETS='tiny ktarget python jvm many-vmas'
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+. bench/common.sh
+pgwalkctl=${PGWALKCTL:-.build/release/pgwalkctl}
+runs=${BENCH_RUNS:-5}
+targets=${PHASES_TARGETS:-tiny ktarget python jvm many-vmas}
+
+# As bench/run.sh: ASLR off (QEMU keeps each program's translated code) and
+# the measured programs on the guest's tmpfs.
+set_aslr "${BENCH_ASLR:-0}"
+stage=/tmp/bench-bin
+stage "$stage" "$bin/pagemap_read" "$bin/runstat" "$bin/workload" "$pgwalkctl"
+[ -e "$bin/Hold.class" ] && cp "$bin/Hold.class" "$stage/"
+runstat=$stage/runstat pagemap_read=$stage/pagemap_read
+pgwalkctl=$stage/$(basename "$pgwalkctl")
+export LD_LIBRARY_PATH=$stage/lib
+
+echo "guest kernel=$(uname -r) cpus=$(nproc) commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+# One unrecorded run of each program first (no first-run translation).
+sleep 100000 &
+warm=$!
+for cmd in "$pagemap_read $warm" "$pgwalkctl walk --pid $warm --format none --stats" \
+	"$pgwalkctl verify --pid $warm --stats"; do
+	$cmd > /dev/null 2>&1 || true
+done
+kill "$warm"; wait "$warm" 2>/dev/null || true
+
+for t in $targets; do
+	bin=$stage start_workload "$t" || { echo "skip $t"; continue; }
+	pid=$wl_pid
+	sleep 1
+	echo "target $t pid=$pid vmas=$(wc -l < "/proc/$pid/maps") rss_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")"
+	for run in $(seq 1 "$runs"); do
+		for tool in pagemap walk verify; do
+			case $tool in
+			pagemap) cmd=("$pagemap_read" "$pid") ;;
+			walk) cmd=("$pgwalkctl" walk --pid "$pid" --format none --stats) ;;
+			verify) cmd=("$pgwalkctl" verify --pid "$pid" --stats) ;;
+			esac
+			# runstat's line (stderr) and the tool's own line, as one.
+			out=$(RUNSTAT_KEEP_STDOUT=1 "$runstat" "${cmd[@]}" 2>&1 > /tmp/phases.out | tr '\n' ' ')
+			[ "$tool" = pagemap ] && out="$out $(cat /tmp/phases.out)"
+			echo "sample $t $tool $run $out"
+		done
+	done
+	stop_workload
+done
+echo "finished"
