@@ -145,33 +145,43 @@ final class PageChecker {
                 var index = try windowIndex(address, vma: vma)
                 let entries = window
                 while index < entries.count && address < row.end {
+                    if let bits = matched {
+                        // The fast path over as many pages as it holds, in
+                        // one tight loop: address space that is reserved but
+                        // empty (a JVM reserves gigabytes) is none pages by
+                        // the hundred thousand (docs/BENCH.md, change 12).
+                        let limit = min(entries.count - index, Int((row.end - address) >> UInt64(pageShift)))
+                        let run = Self.matchingRun(entries, from: index, limit: limit, bits: bits,
+                                                   firstFrame: pfnChecked ? row.payload(at: address, pageShift: pageShift) : nil,
+                                                   frameStep: row.payloadStep)
+                        fastPages += UInt64(run)
+                        index += run
+                        address &+= UInt64(run) << UInt64(pageShift)
+                        if run == limit { continue }
+                    }
+                    // A page the fast path did not take: compare() decides.
                     let raw = entries[index]
                     let payload = row.payload(at: address, pageShift: pageShift)
-                    if let bits = matched, raw & Self.comparedBits == bits,
-                       !pfnChecked || raw & PagemapEntry.frameMask == payload {
-                        fastPages += 1
-                    } else {
-                        let page = PageExpectation.ModulePage(
-                            address: address, placement: row.placement, kind: row.kind, flags: row.flags,
-                            swapType: row.swapType, payload: payload, vma: vma)
-                        var anonymous: Bool?
-                        var needsFrame = false
-                        if let frameFlags, expectation.pfnsVisible, page.kind.payloadIsPFN,
-                           expectation.needsFrameFlags(page) {
-                            needsFrame = true
-                            let following = row.payloadStep == 1 ? (row.end - address) >> UInt64(pageShift) : 1
-                            anonymous = frameIsAnonymous(frameFlags, frame: page.payload, following: following)
-                        }
-                        let differences = expectation.compare(page, with: PagemapEntry(rawValue: raw),
-                                                              frameIsAnonymous: anonymous)
-                        record(page, differences, summary: summary)
-                        if differences.isEmpty, !needsFrame, row.kind == .present || row.kind == .none {
-                            matched = raw & Self.comparedBits
-                            if let at = templates.firstIndex(where: { $0.key == key }) {
-                                templates[at].bits = raw & Self.comparedBits
-                            } else if templates.count < 8 {
-                                templates.append((key, raw & Self.comparedBits))
-                            }
+                    let page = PageExpectation.ModulePage(
+                        address: address, placement: row.placement, kind: row.kind, flags: row.flags,
+                        swapType: row.swapType, payload: payload, vma: vma)
+                    var anonymous: Bool?
+                    var needsFrame = false
+                    if let frameFlags, expectation.pfnsVisible, page.kind.payloadIsPFN,
+                       expectation.needsFrameFlags(page) {
+                        needsFrame = true
+                        let following = row.payloadStep == 1 ? (row.end - address) >> UInt64(pageShift) : 1
+                        anonymous = frameIsAnonymous(frameFlags, frame: page.payload, following: following)
+                    }
+                    let differences = expectation.compare(page, with: PagemapEntry(rawValue: raw),
+                                                          frameIsAnonymous: anonymous)
+                    record(page, differences, summary: summary)
+                    if differences.isEmpty, !needsFrame, row.kind == .present || row.kind == .none {
+                        matched = raw & Self.comparedBits
+                        if let at = templates.firstIndex(where: { $0.key == key }) {
+                            templates[at].bits = raw & Self.comparedBits
+                        } else if templates.count < 8 {
+                            templates.append((key, raw & Self.comparedBits))
                         }
                     }
                     index += 1
@@ -183,6 +193,30 @@ final class PageChecker {
         }
     }
 
+
+    /// How many entries from `start` (at most `limit`) have exactly the
+    /// compared `bits` and, when `firstFrame` is given, the frames
+    /// `firstFrame`, `firstFrame + frameStep`, ...: the pages the fast path
+    /// takes.
+    private static func matchingRun(_ entries: [UInt64], from start: Int, limit: Int, bits: UInt64,
+                                    firstFrame: UInt64?, frameStep: UInt64) -> Int {
+        entries.withUnsafeBufferPointer { buffer in
+            var count = 0
+            if var frame = firstFrame {
+                while count < limit {
+                    let raw = buffer[start + count]
+                    guard raw & comparedBits == bits, raw & PagemapEntry.frameMask == frame else { break }
+                    count += 1
+                    frame &+= frameStep
+                }
+            } else {
+                while count < limit && buffer[start + count] & comparedBits == bits {
+                    count += 1
+                }
+            }
+            return count
+        }
+    }
 
     private func record(_ page: PageExpectation.ModulePage, _ differences: [PageExpectation.Difference], summary: Int) {
         report.pagesChecked += 1

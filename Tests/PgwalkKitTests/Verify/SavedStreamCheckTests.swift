@@ -57,6 +57,63 @@ import Testing
         #expect(limited.mismatches.count == 10)
     }
 
+    /// One wrong PFN inside a run of present pages and one present bit
+    /// inside a run of none pages: each is reported once, at its address,
+    /// and the pages around it still count as checked (verify takes runs of
+    /// matching pages in one loop and must stop exactly there).
+    @Test func aMismatchInsideARunIsFoundExactly() throws {
+        let bytes = try fixture("target-4level.pgw")
+        let (present, maps) = try walked(bytes)
+        func report(_ entries: [UInt64: UInt64]) throws -> VerifyReport {
+            try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
+                               pagemap: PagemapSnapshot(entries: entries), maps: maps, mismatchLimit: 1 << 20)
+        }
+        // A pagemap that agrees on every page: the walk's present pages,
+        // with the soft-dirty and file bits wherever the rules expect them
+        // (VM_SOFTDIRTY VMAs; the vDSO's page is the kernel's, not anon).
+        var agreeing = present
+        for m in try report(present).mismatches {
+            for difference in m.differences {
+                switch difference.field {
+                case .softDirty: agreeing[m.address >> 12, default: 0] |= PagemapEntry.softDirtyBit
+                case .file: agreeing[m.address >> 12, default: 0] |= PagemapEntry.fileOrSharedAnonymousBit
+                default: Issue.record("unexpected difference \(difference) at \(m.address)")
+                }
+            }
+        }
+        let baseline = try report(agreeing)
+        #expect(baseline.totalMismatches == 0)
+        let frame = PagemapEntry.frameMask
+        let inRun = try #require(present.keys.sorted().first { page in
+            guard let before = present[page - 1], let here = present[page], let after = present[page + 1] else { return false }
+            let (b, h, a): (UInt64, UInt64, UInt64) = (before & frame, here & frame, after & frame)
+            return h == b + 1 && a == h + 1
+        })
+        var hole: UInt64?
+        for m in maps where hole == nil {
+            let first: UInt64 = (m.start >> 12) + 1
+            let last: UInt64 = (m.end >> 12) - 1
+            var page = first
+            while page < last {
+                if present[page - 1] == nil, present[page] == nil, present[page + 1] == nil {
+                    hole = page
+                    break
+                }
+                page += 1
+            }
+        }
+        let inHole = try #require(hole)
+        var changed = agreeing
+        changed[inRun] = agreeing[inRun]! + 1000
+        changed[inHole] = (agreeing[inHole] ?? 0) | PagemapEntry.presentBit | 0x1234
+        let after = try report(changed)
+        #expect(Set(after.mismatches.map(\.address)) == [inRun << 12, inHole << 12])
+        #expect(after.totalMismatches == 2)
+        #expect(after.pagesChecked == baseline.pagesChecked)
+        let pfn = try #require(after.mismatches.first { $0.address == inRun << 12 })
+        #expect(pfn.differences.map(\.field) == [.pfn])
+    }
+
     @Test func mapsWithoutAVMAIsReported() throws {
         let bytes = try fixture("target-4level.pgw")
         let (present, maps) = try walked(bytes)
