@@ -53,12 +53,25 @@ def main():
                 continue
             print(f"| {t} | {int(info.get('vmas', 0))} | {a * 1e3:.1f} ms | {w * 1e3:.1f} ms | {w / a:.2f} "
                   f"| {v * 1e3:.1f} ms | {v / a:.2f} | {' / '.join(f'{x:.3f}' for x in whole)} s |")
+        if any(tool == "verify_before" for _, tool in samples):
+            print()
+            print("The same boot, the same loop: the build before (`PGWALKCTL_BEFORE`) and after, "
+                  "the work alone over (a):\n")
+            print("| target | walk before | after | verify before | after |")
+            print("|---|--:|--:|--:|--:|")
+            for t in targets:
+                a = med(samples.get((t, "pagemap"), []), "seconds")
+                cells = [med(samples.get((t, tool), []), "seconds")
+                         for tool in ("walk_before", "walk", "verify_before", "verify")]
+                if a is None or None in cells:
+                    continue
+                print(f"| {t} | " + " | ".join(f"{c / a:.2f}" for c in cells) + " |")
         print()
         print("Phases, medians in milliseconds (`--stats`; start-up = whole process minus the work):\n")
         print("| target | command | " + " | ".join(PHASES) + " | start-up |")
         print("|---|---|" + "--:|" * (len(PHASES) + 1))
         for t in targets:
-            for tool in ("walk", "verify"):
+            for tool in ("walk_before", "walk", "verify_before", "verify"):
                 rows = samples.get((t, tool), [])
                 if not rows:
                     continue

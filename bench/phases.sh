@@ -13,6 +13,9 @@
 # turns them into the table of medians.
 #
 #   BENCH_RUNS=5 PHASES_TARGETS='tiny ktarget python jvm many-vmas'
+#   PGWALKCTL_BEFORE=FILE   a second pgwalkctl (an older build), measured in
+#                           the same loop as walk_before and verify_before:
+#                           before and after see the same load
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +29,13 @@ targets=${PHASES_TARGETS:-tiny ktarget python jvm many-vmas}
 set_aslr "${BENCH_ASLR:-0}"
 stage=/tmp/bench-bin
 stage "$stage" "$bin/pagemap_read" "$bin/runstat" "$bin/workload" "$pgwalkctl"
+tools="pagemap walk verify"
+if [ -n "${PGWALKCTL_BEFORE:-}" ]; then
+	mkdir -p "$stage/before"
+	cp "$PGWALKCTL_BEFORE" "$stage/before/pgwalkctl"
+	before=$stage/before/pgwalkctl
+	tools="pagemap walk verify walk_before verify_before"
+fi
 [ -e "$bin/Hold.class" ] && cp "$bin/Hold.class" "$stage/"
 runstat=$stage/runstat pagemap_read=$stage/pagemap_read
 pgwalkctl=$stage/$(basename "$pgwalkctl")
@@ -36,7 +46,7 @@ echo "guest kernel=$(uname -r) cpus=$(nproc) commit=$(git rev-parse --short HEAD
 sleep 100000 &
 warm=$!
 for cmd in "$pagemap_read $warm" "$pgwalkctl walk --pid $warm --format none --stats" \
-	"$pgwalkctl verify --pid $warm --stats"; do
+	"$pgwalkctl verify --pid $warm --stats" ${before:+"$before walk --pid $warm --format none" "$before verify --pid $warm"}; do
 	$cmd > /dev/null 2>&1 || true
 done
 kill "$warm"; wait "$warm" 2>/dev/null || true
@@ -47,11 +57,13 @@ for t in $targets; do
 	sleep 1
 	echo "target $t pid=$pid vmas=$(wc -l < "/proc/$pid/maps") rss_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")"
 	for run in $(seq 1 "$runs"); do
-		for tool in pagemap walk verify; do
+		for tool in $tools; do
 			case $tool in
 			pagemap) cmd=("$pagemap_read" "$pid") ;;
 			walk) cmd=("$pgwalkctl" walk --pid "$pid" --format none --stats) ;;
 			verify) cmd=("$pgwalkctl" verify --pid "$pid" --stats) ;;
+			walk_before) cmd=("$before" walk --pid "$pid" --format none --stats) ;;
+			verify_before) cmd=("$before" verify --pid "$pid" --stats) ;;
 			esac
 			# runstat's line (stderr) and the tool's own line, as one.
 			out=$(RUNSTAT_KEEP_STDOUT=1 "$runstat" "${cmd[@]}" 2>&1 > /tmp/phases.out | tr '\n' ' ')
