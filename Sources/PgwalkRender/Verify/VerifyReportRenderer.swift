@@ -5,36 +5,59 @@ import PgwalkKit
 public enum VerifyReportRenderer {
     public static func text(_ r: VerifyReport) -> String {
         let d = r.description
-        var lines: [String] = []
-        lines.append("pid \(d.pid): \(d.geometry.levels)-level paging, kernel \(d.kernelRelease), "
+        // A line per VMA: written as bytes (``ByteText``), a process can
+        // have tens of thousands.
+        var out = ByteText(reservingCapacity: 128 * (r.vmas.count + r.mismatches.count + 4))
+        out.append("pid \(d.pid): \(d.geometry.levels)-level paging, kernel \(d.kernelRelease), "
             + "PFNs \(d.pfnVisible ? "compared" : "hidden (needs CAP_SYS_ADMIN): not compared")"
-            + (r.frozen ? ", target frozen" : ""))
-        lines.append("VMA                                    PERM  PAGES    PRESENT  SWAPPED  MISMATCH  NAME")
+            + (r.frozen ? ", target frozen" : "") + "\n")
+        out.append("VMA                                    PERM  PAGES    PRESENT  SWAPPED  MISMATCH  NAME\n")
         for v in r.vmas {
-            let range = "\(Hex.address(v.vma.start))-\(Hex.address(v.vma.end))"
-            let mismatch = v.mismatches == 0 ? "0" : "\(v.mismatches) (\(v.persistent) persistent)"
-            var name = v.vma.name.isEmpty ? v.vma.backing.description : v.vma.name
-            if v.vma.flags.contains(.notWalked) { name += " (not walked)" }
-            lines.append(range + " " + v.vma.permissions + "  " + String(v.pages).padded(to: 8)
-                + " " + String(v.present).padded(to: 8) + " " + String(v.swapped).padded(to: 8)
-                + " " + mismatch.padded(to: 9) + " " + name)
+            out.appendAddress(v.vma.start)
+            out.append(ascii: "-")
+            out.appendAddress(v.vma.end)
+            out.append(ascii: " ")
+            let flags = v.vma.flags
+            out.append(ascii: flags.contains(.read) ? "r" : "-")
+            out.append(ascii: flags.contains(.write) ? "w" : "-")
+            out.append(ascii: flags.contains(.exec) ? "x" : "-")
+            out.append(ascii: flags.contains(.shared) ? "s" : "p")
+            out.append("  ")
+            out.appendDecimal(v.pages, paddedTo: 8)
+            out.append(ascii: " ")
+            out.appendDecimal(v.present, paddedTo: 8)
+            out.append(ascii: " ")
+            out.appendDecimal(v.swapped, paddedTo: 8)
+            out.append(ascii: " ")
+            let column = out.count
+            out.appendDecimal(v.mismatches)
+            if v.mismatches != 0 {
+                out.append(" (")
+                out.appendDecimal(v.persistent)
+                out.append(" persistent)")
+            }
+            out.pad(from: column, to: 9)
+            out.append(ascii: " ")
+            out.append(v.vma.name.isEmpty ? v.vma.backing.description : v.vma.name)
+            if v.vma.flags.contains(.notWalked) { out.append(" (not walked)") }
+            out.append(ascii: "\n")
         }
         for m in r.mismatches {
             let fields = m.differences.map { "\($0.field.rawValue): module \($0.module), pagemap \($0.pagemap)" }
                 .joined(separator: "; ")
             let kind = m.persistent.map { $0 ? "persistent" : "transient" } ?? "unchecked"
-            lines.append("mismatch \(Hex.address(m.address)) (\(kind)): \(fields)")
+            out.append("mismatch \(Hex.address(m.address)) (\(kind)): \(fields)\n")
         }
         if r.uncheckedMismatches > 0 {
-            lines.append("... and \(r.uncheckedMismatches) more mismatched pages, not re-checked (raise --limit)")
+            out.append("... and \(r.uncheckedMismatches) more mismatched pages, not re-checked (raise --limit)\n")
         }
-        for v in r.vmaDifferences { lines.append("vma mismatch: \(v)") }
+        for v in r.vmaDifferences { out.append("vma mismatch: \(v)\n") }
         let verdict = r.matches
             ? (r.totalMismatches == 0 ? "all pages match" : "all pages match after re-check")
             : "MISMATCH"
-        lines.append("\(r.pagesChecked) pages checked, \(r.totalMismatches) mismatched "
-            + "(\(r.persistentMismatches) persistent, \(r.transientMismatches) transient): \(verdict)")
-        return lines.joined(separator: "\n") + "\n"
+        out.append("\(r.pagesChecked) pages checked, \(r.totalMismatches) mismatched "
+            + "(\(r.persistentMismatches) persistent, \(r.transientMismatches) transient): \(verdict)\n")
+        return out.string
     }
 
     public static func json(_ r: VerifyReport) -> String {
