@@ -174,7 +174,9 @@ demo: deps build
 # bench/render.py writes build/bench/results.json and docs/BENCH.md.
 # BENCH_RUNS, BENCH_WORKLOADS, BENCH_VM_MEM, BENCH_ASLR, BENCH_TIMEOUT are settable.
 BENCH_RUNS ?= 5
-BENCH_WORKLOADS ?= tiny dense-4k thp sparse-spread sparse-runs many-vmas big
+# ktarget, python and jvm are real processes (bench/common.sh); jvm is
+# skipped where Java is not installed.
+BENCH_WORKLOADS ?= tiny ktarget python jvm dense-4k thp sparse-spread sparse-runs many-vmas big
 BENCH_VM_MEM ?= 6G
 # The guest's randomize_va_space while measuring: 0 lets the emulator keep
 # each program's translated code between runs (docs/BENCH.md).
@@ -182,7 +184,7 @@ BENCH_ASLR ?= 0
 # A whole run takes 15-20 minutes alone and far more beside other work: the
 # harness's default limit of 20 minutes is too short for it.
 BENCH_TIMEOUT ?= 5400
-bench: kmod client
+bench: kmod client tests-kernel
 	$(MAKE) -C bench
 	VM_TIMEOUT=$(BENCH_TIMEOUT) VM_MEM=$(BENCH_VM_MEM) VM_SMP=2 PAGING=4 KVER='$(KVER)' scripts/vm-run \
 		'BENCH_RUNS=$(BENCH_RUNS) BENCH_WORKLOADS="$(BENCH_WORKLOADS)" BENCH_ASLR=$(BENCH_ASLR) PGWALKCTL=$(PGWALKCTL) bench/run.sh'

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The benchmark driver, run as root inside the booted kernel (make bench
 # does: scripts/vm-run bench/run.sh). For each workload: start it, then
-# BENCH_RUNS times, interleaved, (a) the raw pagemap reader, (k) the module
+# BENCH_RUNS times, interleaved, (a) the raw pagemap reader, (a2) the
+# PAGEMAP_SCAN reader where the kernel has the ioctl, (k) the module
 # alone (debugfs read to the end, with `seq` as pgwalkctl asks, and once
 # more without it), (b) pgwalkctl walk --format none and
 # (c) pgwalkctl verify, each under runstat (wall time, peak RSS), the last
@@ -19,7 +20,9 @@ cd "$(dirname "$0")/.."
 pgwalkctl=${PGWALKCTL:-.build/release/pgwalkctl}
 runs=${BENCH_RUNS:-5}
 raw=${BENCH_RAW:-build/bench/raw.txt}
-workloads=${BENCH_WORKLOADS:-tiny dense-4k thp sparse-spread sparse-runs many-vmas big}
+# The synthetic workloads and three real processes (bench/common.sh:
+# Tests/kernel's target, a Python interpreter, a JVM where Java is installed).
+workloads=${BENCH_WORKLOADS:-tiny ktarget python jvm dense-4k thp sparse-spread sparse-runs many-vmas big}
 mkdir -p "$(dirname "$raw")"
 : > "$raw"
 
@@ -56,11 +59,16 @@ pgwalkctl=$stage/$(basename "$pgwalkctl")
 export LD_LIBRARY_PATH=$stage/lib
 emit "staged $(du -sk "$stage" | cut -f1) KiB in $stage"
 
+# (a2) where the kernel has PAGEMAP_SCAN (6.7+): pagemap_scan exits 3 without it.
+scan=0
+"$bin/pagemap_scan" $$ > /dev/null 2>&1 && scan=1
+emit "pagemap_scan supported=$scan"
+
 # One unrecorded run of every measured program, so that no tool's first
 # sample carries the emulator's translation of its code (see BENCH_ASLR).
 sleep 100000 &
 warm=$!
-for cmd in "$bin/pagemap_read $warm" "$bin/kread -t seq $warm" "$bin/kread $warm" \
+for cmd in "$bin/pagemap_read $warm" "$bin/pagemap_scan $warm" "$bin/kread -t seq $warm" "$bin/kread $warm" \
 	"$pgwalkctl walk --pid $warm --format none --stats" "$pgwalkctl verify --pid $warm --stats"; do
 	$cmd >/dev/null 2>&1 || true
 done
@@ -84,6 +92,7 @@ for w in $workloads; do
 	n=$runs
 	for run in $(seq 1 "$n"); do
 		measure "$w" pagemap "$run" "$bin/pagemap_read" "$pid"
+		[ "$scan" = 0 ] || measure "$w" scan "$run" "$bin/pagemap_scan" "$pid"
 		measure "$w" module "$run" "$bin/kread" -t seq "$pid"
 		measure "$w" module_noseq "$run" "$bin/kread" "$pid"
 		measure "$w" walk "$run" "$pgwalkctl" walk --pid "$pid" --format none --stats
@@ -96,6 +105,7 @@ for w in $workloads; do
 		end=$(printf '0x%x' $((start + len)))
 		for run in $(seq 1 "$n"); do
 			measure "$w" pagemap_map "$run" "$bin/pagemap_read" "$pid" "$start" "$end"
+			[ "$scan" = 0 ] || measure "$w" scan_map "$run" "$bin/pagemap_scan" "$pid" "$start" "$end"
 			measure "$w" module_map "$run" "$bin/kread" -t "seq start=$start end=$end" "$pid"
 			measure "$w" walk_map "$run" "$pgwalkctl" walk --pid "$pid" --start "$start" --end "$end" \
 				--format none --stats
