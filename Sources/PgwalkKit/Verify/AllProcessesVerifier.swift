@@ -7,8 +7,7 @@ import Musl
 /// `pgwalkctl verify --all`: ``Verifier`` on every user process the caller
 /// may read, one module session per pass as for one pid, with what is the
 /// same for every process opened or probed once per run: the module's
-/// version, /proc/kpageflags, whether pagemap has PAGEMAP_SCAN, and how
-/// pagemap reports guard regions (``GuardRegionReporting/runningKernel``).
+/// version, /proc/kpageflags, and how pagemap reports guard regions (``GuardRegionReporting/runningKernel``).
 ///
 /// Kernel threads, processes that exit mid-way and (for a caller that is
 /// not root) processes it may not read are skipped and counted
@@ -83,9 +82,7 @@ public struct AllProcessesVerifier {
         let sweep = ProcessSweep(excluding: options.excluding, paths: options.paths)
         let frameFlags = try? KernelPageFlagsReader()
         defer { try? frameFlags?.close() }
-        let resources = Verifier.RunResources(
-            frameFlags: frameFlags, scanSupport: try? PagemapReader.runningKernelScanSupport(),
-            openSession: { try sweep.session(for: $0) })
+        let resources = Verifier.RunResources(frameFlags: frameFlags, openSession: { try sweep.session(for: $0) })
         var summary = Summary()
         _ = try sweep.run(pids: pids, { entry -> VerifyReport in
             var verifierOptions = Verifier.Options(pid: entry.pid, start: options.start, end: options.end)

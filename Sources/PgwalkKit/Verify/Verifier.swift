@@ -57,8 +57,8 @@ public struct Verifier {
     }
 
     /// ``run()``, adding where the time went to `phases` (`--stats`):
-    /// `probes` (kpageflags, pagemap and its PAGEMAP_SCAN and guard-region
-    /// probes, the freeze), `session` (the module's version check, the
+    /// `probes` (kpageflags, pagemap and the guard-region probe, the
+    /// freeze), `session` (the module's version check, the
     /// open and the request of each walk), `pass` (the first pass's
     /// stream, rows and pagemap comparison), `recheck`, `maps` (reading
     /// /proc/PID/maps and comparing the VMAs, with any second pass).
@@ -75,8 +75,6 @@ public struct Verifier {
     struct RunResources {
         /// /proc/kpageflags, nil where it cannot be read.
         var frameFlags: KernelPageFlagsReader?
-        /// Whether the kernel has PAGEMAP_SCAN; nil: probe on each reader.
-        var scanSupport: PagemapScanSupport?
         /// Opens a session with the module.
         var openSession: (WalkRequest) throws -> WalkSession
     }
@@ -97,10 +95,8 @@ public struct Verifier {
 
         let pagemap = try PagemapReader(target)
         defer { try? pagemap.close() }
-        if let support = resources.scanSupport { pagemap.cachedScanSupport = support }
         let frameFlags = resources.frameFlags
         let guardRegions = options.guardRegions.pagemapReportsGuards
-        let scan = pagemap.supportsScan
         phases.add("probes", seconds: PhaseTimes.seconds(since: probeStart))
 
         var first = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
@@ -108,7 +104,9 @@ public struct Verifier {
                              phases: &phases, phase: "pass")
         first.report.frozen = freezer?.isHeldByUs ?? false
         first.report.usedKPageFlags = frameFlags != nil
-        first.report.pagemapMethod = scan ? "read (PAGEMAP_SCAN available)" : "read"
+        // Every entry is read (PAGEMAP_SCAN gives no PFNs): no probe for
+        // the ioctl, which was one of each run's fixed costs.
+        first.report.pagemapMethod = "read"
 
         try recheck(&first.report, pagemap: pagemap, frameFlags: frameFlags, guardRegions: guardRegions,
                     resources: resources, phases: &phases)
@@ -248,19 +246,52 @@ public struct Verifier {
 
     private static func compareVMAs(walked: [VMA], maps: [MemoryMapping], start lo: UInt64, end hi: UInt64) -> [String] {
         let fromMaps = maps.filter { $0.end > lo && $0.start < hi && $0.kind != .vsyscall }
-        var differences: [String] = []
-        // Bounds as pairs of numbers, not as text: 20,000 VMAs made 40,000
-        // strings here (docs/BENCH.md, "Where the time goes").
+        // Both lists are in address order (the walk's VMAs as the kernel's
+        // walker visits them, maps as show_map() lists them): one merge of
+        // their bounds as numbers, not a set of strings (20,000 VMAs made
+        // 40,000 strings here) nor of hashed pairs (docs/BENCH.md, "Where
+        // the time goes"). Unsorted input, which neither kernel file gives,
+        // falls back to sets.
+        guard zip(walked, walked.dropFirst()).allSatisfy({ $0.start <= $1.start }),
+              zip(fromMaps, fromMaps.dropFirst()).allSatisfy({ $0.start <= $1.start }) else {
+            return compareUnsorted(walked: walked, fromMaps: fromMaps)
+        }
+        var onlyInMaps: [String] = [], onlyWalked: [String] = []
+        var w = 0, m = 0
+        while w < walked.count || m < fromMaps.count {
+            if w > 0, w < walked.count, walked[w].start == walked[w - 1].start, walked[w].end == walked[w - 1].end {
+                w += 1 // the same VMA reported again: as a set would, once
+                continue
+            }
+            if m < fromMaps.count, w < walked.count,
+               fromMaps[m].start == walked[w].start, fromMaps[m].end == walked[w].end {
+                m += 1
+                w += 1
+            } else if m < fromMaps.count, w == walked.count || (fromMaps[m].start, fromMaps[m].end) < (walked[w].start, walked[w].end) {
+                onlyInMaps.append(inMapsOnly(fromMaps[m]))
+                m += 1
+            } else {
+                onlyWalked.append(walkedOnly(walked[w]))
+                w += 1
+            }
+        }
+        return onlyInMaps + onlyWalked
+    }
+
+    private static func inMapsOnly(_ m: MemoryMapping) -> String {
+        "maps has \(Hex.address(m.start))-\(Hex.address(m.end)) \(m.pathname); the walk does not"
+    }
+
+    private static func walkedOnly(_ v: VMA) -> String {
+        "the walk has \(Hex.address(v.start))-\(Hex.address(v.end)) \(v.name); maps does not"
+    }
+
+    private static func compareUnsorted(walked: [VMA], fromMaps: [MemoryMapping]) -> [String] {
         struct Bounds: Hashable { var start, end: UInt64 }
         let walkedBounds = Set(walked.map { Bounds(start: $0.start, end: $0.end) })
         let mapsBounds = Set(fromMaps.map { Bounds(start: $0.start, end: $0.end) })
-        for m in fromMaps where !walkedBounds.contains(Bounds(start: m.start, end: m.end)) {
-            differences.append("maps has \(Hex.address(m.start))-\(Hex.address(m.end)) \(m.pathname); the walk does not")
-        }
-        for v in walked where !mapsBounds.contains(Bounds(start: v.start, end: v.end)) {
-            differences.append("the walk has \(Hex.address(v.start))-\(Hex.address(v.end)) \(v.name); maps does not")
-        }
-        return differences
+        return fromMaps.filter { !walkedBounds.contains(Bounds(start: $0.start, end: $0.end)) }.map(inMapsOnly)
+            + walked.filter { !mapsBounds.contains(Bounds(start: $0.start, end: $0.end)) }.map(walkedOnly)
     }
 }
 

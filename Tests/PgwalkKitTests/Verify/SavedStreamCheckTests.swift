@@ -57,6 +57,68 @@ import Testing
         #expect(limited.mismatches.count == 10)
     }
 
+    /// A pagemap that agrees on every page: the walk's present pages, with
+    /// the soft-dirty and file bits wherever the rules expect them
+    /// (VM_SOFTDIRTY VMAs; the vDSO's page is the kernel's, not anon).
+    func agreeingPagemap(_ bytes: [UInt8], present: [UInt64: UInt64], maps: [MemoryMapping]) throws -> [UInt64: UInt64] {
+        var agreeing = present
+        let first = try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
+                                       pagemap: PagemapSnapshot(entries: present), maps: maps, mismatchLimit: 1 << 20)
+        for m in first.mismatches {
+            for difference in m.differences {
+                switch difference.field {
+                case .softDirty: agreeing[m.address >> 12, default: 0] |= PagemapEntry.softDirtyBit
+                case .file: agreeing[m.address >> 12, default: 0] |= PagemapEntry.fileOrSharedAnonymousBit
+                default: Issue.record("unexpected difference \(difference) at \(m.address)")
+                }
+            }
+        }
+        return agreeing
+    }
+
+    /// A pagemap source that counts its reads.
+    final class CountingPagemap: PagemapEntrySource {
+        let snapshot: PagemapSnapshot
+        private(set) var reads = 0
+        init(_ entries: [UInt64: UInt64]) { snapshot = PagemapSnapshot(entries: entries) }
+        var batchCapacity: Int { snapshot.batchCapacity }
+        func forEachBatch(in range: Range<UInt64>, _ body: (PagemapBatch) throws -> Void) throws {
+            reads += 1
+            try snapshot.forEachBatch(in: range, body)
+        }
+    }
+
+    /// verify reads pagemap ahead past a small VMA's end (docs/BENCH.md,
+    /// change 13): the target's blocks of adjacent small VMAs cost fewer
+    /// reads than VMAs, and a wrong entry on the first page of every VMA,
+    /// read ahead or not, is still found there and nowhere else.
+    @Test func readingAheadAcrossVMAsFindsEveryVMAsFirstPage() throws {
+        let bytes = try fixture("target-4level.pgw")
+        let (present, maps) = try walked(bytes)
+        let agreeing = try agreeingPagemap(bytes, present: present, maps: maps)
+        let counting = CountingPagemap(agreeing)
+        let clean = try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)), pagemap: counting,
+                                       maps: maps, mismatchLimit: 1 << 20)
+        #expect(clean.totalMismatches == 0)
+        #expect(clean.vmas.count == maps.count && maps.count > 20)
+        #expect(counting.reads < maps.count / 2, "\(counting.reads) reads for \(maps.count) VMAs")
+
+        var changed = agreeing
+        for m in maps {
+            let page = m.start >> 12
+            if let entry = agreeing[page], entry & PagemapEntry.presentBit != 0 {
+                changed[page] = entry + 1000 // another PFN
+            } else {
+                changed[page] = (agreeing[page] ?? 0) | PagemapEntry.presentBit | 0x1234
+            }
+        }
+        let report = try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
+                                        pagemap: PagemapSnapshot(entries: changed), maps: maps, mismatchLimit: 1 << 20)
+        #expect(Set(report.mismatches.map(\.address)) == Set(maps.map(\.start)))
+        #expect(report.totalMismatches == UInt64(maps.count))
+        #expect(report.pagesChecked == clean.pagesChecked)
+    }
+
     /// One wrong PFN inside a run of present pages and one present bit
     /// inside a run of none pages: each is reported once, at its address,
     /// and the pages around it still count as checked (verify takes runs of
@@ -68,19 +130,7 @@ import Testing
             try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
                                pagemap: PagemapSnapshot(entries: entries), maps: maps, mismatchLimit: 1 << 20)
         }
-        // A pagemap that agrees on every page: the walk's present pages,
-        // with the soft-dirty and file bits wherever the rules expect them
-        // (VM_SOFTDIRTY VMAs; the vDSO's page is the kernel's, not anon).
-        var agreeing = present
-        for m in try report(present).mismatches {
-            for difference in m.differences {
-                switch difference.field {
-                case .softDirty: agreeing[m.address >> 12, default: 0] |= PagemapEntry.softDirtyBit
-                case .file: agreeing[m.address >> 12, default: 0] |= PagemapEntry.fileOrSharedAnonymousBit
-                default: Issue.record("unexpected difference \(difference) at \(m.address)")
-                }
-            }
-        }
+        let agreeing = try agreeingPagemap(bytes, present: present, maps: maps)
         let baseline = try report(agreeing)
         #expect(baseline.totalMismatches == 0)
         let frame = PagemapEntry.frameMask
@@ -112,6 +162,26 @@ import Testing
         #expect(after.pagesChecked == baseline.pagesChecked)
         let pfn = try #require(after.mismatches.first { $0.address == inRun << 12 })
         #expect(pfn.differences.map(\.field) == [.pfn])
+    }
+
+    /// Maps that lacks one walked VMA and lists one the walk does not have
+    /// (in the middle, between two that agree): each is named once, maps'
+    /// extra first; unsorted maps gives the same.
+    @Test func vmaDifferencesBothWays() throws {
+        let bytes = try fixture("target-4level.pgw")
+        let (present, maps) = try walked(bytes)
+        var changed = maps
+        let dropped = changed.remove(at: maps.count / 2)
+        let extra = try #require(ProcessMaps.parse(Array("10000-11000 r--p 00000000 00:00 0 [extra]\n".utf8)).first)
+        changed.insert(extra, at: 0)
+        for variant in [changed, changed.reversed()] {
+            let report = try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
+                                            pagemap: PagemapSnapshot(entries: present), maps: variant)
+            #expect(report.vmaDifferences == [
+                "maps has 0x0000000000010000-0x0000000000011000 [extra]; the walk does not",
+                "the walk has \(Hex.address(dropped.start))-\(Hex.address(dropped.end)) \(dropped.pathname); maps does not",
+            ])
+        }
     }
 
     @Test func mapsWithoutAVMAIsReported() throws {
