@@ -14,14 +14,18 @@ final class PageChecker {
     private var current: VMA?
 
     init(header: StreamHeader, pagemap: any PagemapEntrySource, frameFlags: KernelPageFlagsReader?, limit: Int,
-         guardRegionsInPagemap: Bool?) {
+         guardRegionsInPagemap: GuardRegionAnswer) {
         self.report = VerifyReport(description: WalkDescription(header: header))
         self.pagemap = pagemap
         self.frameFlags = frameFlags
         self.limit = limit
         self.pageShift = header.geometry.pageShift
-        self.expectation = PageExpectation(pfnsVisible: header.flags.contains(.pfnVisible),
-                                           guardRegionsInPagemap: guardRegionsInPagemap)
+        var expectation = PageExpectation(pfnsVisible: header.flags.contains(.pfnVisible))
+        switch guardRegionsInPagemap {
+        case .given(let reported): expectation.guardRegionsInPagemap = reported
+        case .runningKernel: expectation.guardRegionsFromRunningKernel = true
+        }
+        self.expectation = expectation
     }
 
     func enter(_ vma: VMA) {

@@ -46,6 +46,17 @@ public struct PageExpectation: Sendable {
     /// true on 6.15+, false where guard regions are older than the bit or
     /// absent, nil when unknown (a guard marker may then read either way).
     public var guardRegionsInPagemap: Bool?
+    /// Ask the running kernel (``GuardRegionReporting/runningKernel``,
+    /// probed once per process) the first time a guard marker needs the
+    /// answer, instead of `guardRegionsInPagemap`: verify's default, so
+    /// that a run meeting no guard region pays no probe (docs/BENCH.md,
+    /// change 13).
+    package var guardRegionsFromRunningKernel = false
+
+    /// Whether pagemap sets bit 58 on guard markers, as far as known.
+    var guardRegionsReported: Bool? {
+        guardRegionsFromRunningKernel ? GuardRegionReporting.runningKernel.pagemapReportsGuards : guardRegionsInPagemap
+    }
 
     /// Expectations for a pagemap that shows PFNs or not (`pfnsVisible`), and
     /// that reports guard regions or not (nil: unknown, either is accepted).
@@ -119,7 +130,7 @@ public struct PageExpectation: Sendable {
         if entry.isGuardRegion != guardMarker {
             if guardMarker {
                 // Guard regions older than the bit (6.13, 6.14) read without it.
-                if guardRegionsInPagemap == true { check(.guardRegion, true, false) }
+                if guardRegionsReported == true { check(.guardRegion, true, false) }
             } else {
                 check(.guardRegion, false, true)
             }

@@ -27,8 +27,14 @@ public struct Verifier {
         /// Where the module's debugfs files are.
         public var paths: ModulePaths = .default
         /// What this kernel's pagemap says about guard regions
-        /// (docs/VERIFY.md rule 10); probed once per process by default.
-        public var guardRegions: GuardRegionReporting = .runningKernel
+        /// (docs/VERIFY.md rule 10); by default the running kernel's,
+        /// probed once per process, when a guard marker first needs it.
+        public var guardRegions: GuardRegionReporting {
+            get { givenGuardRegions ?? .runningKernel }
+            set { givenGuardRegions = newValue }
+        }
+        /// `guardRegions` as set; nil: the running kernel's, when needed.
+        var givenGuardRegions: GuardRegionReporting?
         /// Told the address of each run of pages as it is checked (a
         /// progress line).
         public var progress: (@Sendable (UInt64) -> Void)?
@@ -96,7 +102,8 @@ public struct Verifier {
         let pagemap = try PagemapReader(target)
         defer { try? pagemap.close() }
         let frameFlags = resources.frameFlags
-        let guardRegions = options.guardRegions.pagemapReportsGuards
+        let guardRegions: GuardRegionAnswer = options.givenGuardRegions.map { .given($0.pagemapReportsGuards) }
+            ?? .runningKernel
         phases.add("probes", seconds: PhaseTimes.seconds(since: probeStart))
 
         var first = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
@@ -133,7 +140,7 @@ public struct Verifier {
     /// One walk and its checks; the session's open goes to `session`, the
     /// rest to `phase` (a pass inside `maps` counts there whole).
     private func pass(start: UInt64?, end: UInt64?, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?,
-                      guardRegions: Bool?, resources: RunResources, collect: Bool,
+                      guardRegions: GuardRegionAnswer, resources: RunResources, collect: Bool,
                       phases: inout PhaseTimes, phase: String) throws -> Pass {
         let opening = ContinuousClock.now
         let session = try resources.openSession(WalkRequest(pid: options.pid, start: start, end: end, seq: true))
@@ -151,7 +158,7 @@ public struct Verifier {
     /// Every page of a stream against a pagemap: one pass's checks.
     private static func check<S: ByteSource>(_ decoder: StreamDecoder<S>, pagemap: any PagemapEntrySource,
                                              frameFlags: KernelPageFlagsReader?, limit: Int,
-                                             guardRegionsInPagemap: Bool?, pid: Int32,
+                                             guardRegionsInPagemap: GuardRegionAnswer, pid: Int32,
                                              progress: ((UInt64) -> Void)? = nil) throws -> Pass {
         var driver = StreamCallbackDriver(decoder: decoder)
         let header = driver.header
@@ -181,7 +188,7 @@ public struct Verifier {
         let pid = Int32(bitPattern: decoder.header.pid)
         let start = decoder.header.start, end = decoder.header.end
         let pass = try check(decoder, pagemap: pagemap, frameFlags: nil, limit: mismatchLimit,
-                             guardRegionsInPagemap: guardRegionsInPagemap, pid: pid)
+                             guardRegionsInPagemap: .given(guardRegionsInPagemap), pid: pid)
         var report = pass.report
         report.persistentMismatches = report.totalMismatches
         report.vmaDifferences = compareVMAs(walked: pass.walkedVMAs, maps: maps, start: start, end: end)
@@ -193,7 +200,7 @@ public struct Verifier {
     /// Walks and reads the mismatched pages again; what still differs is
     /// persistent.
     private func recheck(_ report: inout VerifyReport, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?,
-                         guardRegions: Bool?, resources: RunResources, phases: inout PhaseTimes) throws {
+                         guardRegions: GuardRegionAnswer, resources: RunResources, phases: inout PhaseTimes) throws {
         guard report.totalMismatches > 0 else { return }
         let pageSize = report.description.geometry.pageSize
         var persistentPages = Set<UInt64>()
@@ -293,6 +300,14 @@ public struct Verifier {
         return fromMaps.filter { !walkedBounds.contains(Bounds(start: $0.start, end: $0.end)) }.map(inMapsOnly)
             + walked.filter { !mapsBounds.contains(Bounds(start: $0.start, end: $0.end)) }.map(walkedOnly)
     }
+}
+
+/// Where verify learns whether pagemap reports guard regions (rule 10).
+enum GuardRegionAnswer {
+    /// Given (nil: unknown, a guard marker may read either way).
+    case given(Bool?)
+    /// The running kernel's, probed the first time a guard marker needs it.
+    case runningKernel
 }
 
 /// Why verify could not finish.

@@ -170,6 +170,21 @@ import Testing
         }
     }
 
+    /// verify's default: the running kernel is asked when a guard marker
+    /// needs the answer (not when verify starts), and its answer is the
+    /// probe's.
+    @Test func theRunningKernelIsAskedWhenAGuardMarkerNeedsIt() {
+        var rules = PageExpectation(pfnsVisible: true, guardRegionsInPagemap: false)
+        rules.guardRegionsFromRunningKernel = true
+        let e = PagemapEntry(rawValue: Self.swapped | Self.guardFrame)
+        let reports = GuardRegionReporting.probe().pagemapReportsGuards
+        #expect(fields(rules.compare(guardMarker(), with: e)) == (reports == true ? [.guardRegion] : []))
+        var options = Verifier.Options(pid: 1)
+        #expect(options.givenGuardRegions == nil)
+        options.guardRegions = .notInPagemap
+        #expect(options.givenGuardRegions == .notInPagemap && options.guardRegions == .notInPagemap)
+    }
+
     @Test func aGuardMarkersFrameIsComparedAsAnyMarkers() {
         // Rules 2 and 4 still apply: type 31, offset = the marker bits (4).
         let rules = PageExpectation(pfnsVisible: true, guardRegionsInPagemap: true)
