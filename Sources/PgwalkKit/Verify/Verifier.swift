@@ -172,6 +172,7 @@ public struct Verifier {
             })
         let end = try driver.run(ops: &builder)
         builder.finish()
+        checker.finish()
         if let error = checker.error { throw error }
         if end.status != 0 {
             throw VerifyError.walkEnded(status: end.status, pid: pid)
@@ -180,14 +181,17 @@ public struct Verifier {
     }
 
     /// Verify's checks on a saved stream, with no module and no process:
-    /// every page against `pagemap`, the walked VMAs against `maps`. No
-    /// re-check (nothing can change). For the decoder fuzzer (Fuzz/).
+    /// every page against `pagemap`, the walked VMAs against `maps`, and
+    /// with `frameFlags` the file bit of private file pages by their
+    /// frames' KPF_ANON. No re-check (nothing can change). For the decoder
+    /// fuzzer (Fuzz/).
     public static func check<S: ByteSource>(saved decoder: StreamDecoder<S>, pagemap: any PagemapEntrySource,
                                             maps: [MemoryMapping], mismatchLimit: Int = 1000,
-                                            guardRegionsInPagemap: Bool? = nil) throws -> VerifyReport {
+                                            guardRegionsInPagemap: Bool? = nil,
+                                            frameFlags: KernelPageFlagsReader? = nil) throws -> VerifyReport {
         let pid = Int32(bitPattern: decoder.header.pid)
         let start = decoder.header.start, end = decoder.header.end
-        let pass = try check(decoder, pagemap: pagemap, frameFlags: nil, limit: mismatchLimit,
+        let pass = try check(decoder, pagemap: pagemap, frameFlags: frameFlags, limit: mismatchLimit,
                              guardRegionsInPagemap: .given(guardRegionsInPagemap), pid: pid)
         var report = pass.report
         report.persistentMismatches = report.totalMismatches

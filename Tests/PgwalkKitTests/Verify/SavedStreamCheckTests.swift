@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import Testing
 @testable import PgwalkKit
 
@@ -117,6 +118,92 @@ import Testing
         #expect(Set(report.mismatches.map(\.address)) == Set(maps.map(\.start)))
         #expect(report.totalMismatches == UInt64(maps.count))
         #expect(report.pagesChecked == clean.pagesChecked)
+    }
+
+    /// A kpageflags file of our own: KPF_ANON on every third frame of the
+    /// walk (a sparse file, 8 bytes per frame, as /proc/kpageflags).
+    func kpageflags(anonymousFrames: Set<UInt64>, in directory: FilePath) throws -> KernelPageFlagsReader {
+        let path = directory.appending("kpageflags")
+        let fd = try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
+        defer { try? fd.close() }
+        for frame in anonymousFrames {
+            var value = KernelPageFlags.anon.rawValue.littleEndian
+            _ = try withUnsafeBytes(of: &value) { try fd.write(toAbsoluteOffset: Int64(frame * 8), $0) }
+        }
+        let last = (anonymousFrames.max() ?? 0) + 1024
+        var zero: UInt64 = 0
+        _ = try withUnsafeBytes(of: &zero) { try fd.write(toAbsoluteOffset: Int64(last * 8), $0) }
+        return try KernelPageFlagsReader(kpageflags: path)
+    }
+
+    /// verify asks kpageflags for the frames of private file pages in
+    /// batches, sorted by frame (docs/BENCH.md, change 13): each page still
+    /// gets its own frame's KPF_ANON. pagemap's file bit must be set
+    /// exactly on the pages whose frames are not anonymous (docs/VERIFY.md
+    /// rule 7); one page with the wrong bit in each of three VMAs is found
+    /// there, and the report lists the mismatches in address order.
+    @Test func privateFilePagesGetTheirOwnFramesFlags() throws {
+        let bytes = try fixture("target-4level.pgw")
+        let (present, maps) = try walked(bytes)
+        let directory = FilePath(FileManager.default.temporaryDirectory.path)
+            .appending("pgwalk-kpf-\(getpid())")
+        try FileManager.default.createDirectory(atPath: directory.string, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory.string) }
+        let frames = present.values.map { $0 & PagemapEntry.frameMask }
+        let flags = try kpageflags(anonymousFrames: Set(frames.filter { $0 % 3 == 0 }), in: directory)
+        defer { try? flags.close() }
+        func report(_ entries: [UInt64: UInt64]) throws -> VerifyReport {
+            try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
+                               pagemap: PagemapSnapshot(entries: entries), maps: maps, mismatchLimit: 1 << 20,
+                               frameFlags: flags)
+        }
+        // The file bit wherever the rules ask for it, then nothing differs.
+        var agreeing = present
+        for m in try report(present).mismatches {
+            for difference in m.differences {
+                switch difference.field {
+                case .softDirty: agreeing[m.address >> 12, default: 0] |= PagemapEntry.softDirtyBit
+                case .file: agreeing[m.address >> 12, default: 0] |= PagemapEntry.fileOrSharedAnonymousBit
+                default: Issue.record("unexpected difference \(difference) at \(m.address)")
+                }
+            }
+        }
+        let clean = try report(agreeing)
+        #expect(clean.totalMismatches == 0)
+        // Which pages got the file bit: those of private file VMAs whose
+        // frame is not one of the anonymous ones, and no other of them.
+        var privateFilePages: [UInt64: VMA] = [:]
+        for summary in clean.vmas where summary.vma.backing == .file && !summary.vma.flags.contains(.shared) {
+            for page in present.keys where summary.vma.contains(page << 12) { privateFilePages[page] = summary.vma }
+        }
+        #expect(privateFilePages.count > 50)
+        for (page, _) in privateFilePages {
+            let anonymous = (present[page]! & PagemapEntry.frameMask) % 3 == 0
+            #expect((agreeing[page]! & PagemapEntry.fileOrSharedAnonymousBit != 0) == !anonymous,
+                    "page \(String(page << 12, radix: 16))")
+        }
+        #expect(Set(privateFilePages.keys.map { (present[$0]! & PagemapEntry.frameMask) % 3 == 0 }).count == 2)
+
+        // The wrong file bit on the first page of three private file VMAs.
+        var changed = agreeing
+        var flipped: [UInt64] = []
+        for vma in Set(privateFilePages.values).sorted(by: { $0.start < $1.start }).prefix(3) {
+            let page = privateFilePages.keys.filter { privateFilePages[$0] == vma }.min()!
+            changed[page]! ^= PagemapEntry.fileOrSharedAnonymousBit
+            flipped.append(page << 12)
+        }
+        // And a wrong PFN on an anonymous page after the first of them:
+        // checked at once, while the file pages wait for their frames.
+        let anonymousVMAs = clean.vmas.map(\.vma).filter { $0.backing == .anonymous }
+        let wrongFrame = try #require(present.keys.sorted().first { page in
+            page << 12 > flipped[0] && anonymousVMAs.contains { $0.contains(page << 12) }
+        })
+        changed[wrongFrame]! += 1000
+        let after = try report(changed)
+        #expect(after.mismatches.map(\.address) == (flipped + [wrongFrame << 12]).sorted())
+        #expect(after.mismatches.map { $0.differences.map(\.field) }
+                == (flipped + [wrongFrame << 12]).sorted().map { $0 == wrongFrame << 12 ? [.pfn] : [.file] })
+        #expect(after.pagesChecked == clean.pagesChecked)
     }
 
     /// One wrong PFN inside a run of present pages and one present bit
