@@ -61,10 +61,12 @@ import Testing
     /// A pagemap that agrees on every page: the walk's present pages, with
     /// the soft-dirty and file bits wherever the rules expect them
     /// (VM_SOFTDIRTY VMAs; the vDSO's page is the kernel's, not anon).
-    func agreeingPagemap(_ bytes: [UInt8], present: [UInt64: UInt64], maps: [MemoryMapping]) throws -> [UInt64: UInt64] {
+    func agreeingPagemap(_ bytes: [UInt8], present: [UInt64: UInt64], maps: [MemoryMapping],
+                         frameFlags: KernelPageFlagsReader? = nil) throws -> [UInt64: UInt64] {
         var agreeing = present
         let first = try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
-                                       pagemap: PagemapSnapshot(entries: present), maps: maps, mismatchLimit: 1 << 20)
+                                       pagemap: PagemapSnapshot(entries: present), maps: maps, mismatchLimit: 1 << 20,
+                                       frameFlags: frameFlags)
         for m in first.mismatches {
             for difference in m.differences {
                 switch difference.field {
@@ -158,16 +160,7 @@ import Testing
                                frameFlags: flags)
         }
         // The file bit wherever the rules ask for it, then nothing differs.
-        var agreeing = present
-        for m in try report(present).mismatches {
-            for difference in m.differences {
-                switch difference.field {
-                case .softDirty: agreeing[m.address >> 12, default: 0] |= PagemapEntry.softDirtyBit
-                case .file: agreeing[m.address >> 12, default: 0] |= PagemapEntry.fileOrSharedAnonymousBit
-                default: Issue.record("unexpected difference \(difference) at \(m.address)")
-                }
-            }
-        }
+        let agreeing = try agreeingPagemap(bytes, present: present, maps: maps, frameFlags: flags)
         let clean = try report(agreeing)
         #expect(clean.totalMismatches == 0)
         // Which pages got the file bit: those of private file VMAs whose
