@@ -86,85 +86,38 @@ final class PageChecker {
         try pagemap.forEachBatch(in: address..<end) { window.append(contentsOf: $0.rawEntries) }
     }
 
-    // MARK: Pages waiting for their frames' flags
+    // MARK: Frame flags window
 
-    /// A present page of a private file mapping (or a migration, device or
-    /// hwpoison entry) whose file bit needs its frame's KPF_ANON: checked
-    /// when enough are waiting, their frames sorted, so that frames near
-    /// each other come from one pread of /proc/kpageflags. Read as they
-    /// came, a library's page-cache frames (scattered, one row each) cost
-    /// a pread each: most of verify's reads on small processes
-    /// (docs/BENCH.md, "Where the time goes" and change 13).
-    private struct WaitingPage {
-        var page: PageExpectation.ModulePage
-        var raw: UInt64
-        var summary: Int
-    }
+    /// KPF flags of frames `[frameWindowStart, frameWindowStart +
+    /// frameWindow.count)`. Each present page of a private file mapping
+    /// (every shared library) needs its frame's KPF_ANON; a row's frames run
+    /// on, so the rest of the row's are read in one pread instead of one
+    /// each, which was most of verify's time on small processes
+    /// (docs/BENCH.md, "Where the time goes").
+    private var frameWindow: [KernelPageFlags] = []
+    private var frameWindowStart: UInt64 = 0
 
-    private var waiting: [WaitingPage] = []
-    /// `report.mismatches.count` when the first waiting page came: the
-    /// mismatches after it are put back in address order once checked.
-    private var waitingMark = 0
-
-    /// Pages waiting at most (bounded memory on a large file mapping).
-    private static let waitingLimit = 4096
-    /// Frames read at most at once (4 KiB of kpageflags), and the largest
-    /// gap between two wanted frames that one read spans: a read costs the
-    /// kernel per frame, so a wide gap is not worth filling.
-    private static let frameReadLimit: UInt64 = 512
-    private static let frameGapLimit: UInt64 = 64
-
-    private func wait(_ page: PageExpectation.ModulePage, raw: UInt64, summary: Int) {
-        if waiting.isEmpty { waitingMark = report.mismatches.count }
-        waiting.append(WaitingPage(page: page, raw: raw, summary: summary))
-        if waiting.count >= Self.waitingLimit { checkWaiting() }
-    }
-
-    /// Reads the waiting pages' frame flags, nearby frames in one pread,
-    /// and checks them.
-    private func checkWaiting() {
-        guard !waiting.isEmpty, let frameFlags else { return }
-        let pages = waiting
-        waiting.removeAll(keepingCapacity: true)
-        let order = pages.indices.sorted { pages[$0].page.payload < pages[$1].page.payload }
-        var anonymous = [Bool?](repeating: nil, count: pages.count)
-        var i = 0
-        while i < order.count {
-            let first = pages[order[i]].page.payload
-            var j = i + 1
-            while j < order.count, pages[order[j]].page.payload - pages[order[j - 1]].page.payload <= Self.frameGapLimit,
-                  pages[order[j]].page.payload - first < Self.frameReadLimit {
-                j += 1
-            }
-            let last = pages[order[j - 1]].page.payload
-            var flags = (try? frameFlags.values(ofFrames: first..<(last + 1))) ?? []
-            for k in i..<j {
-                let frame = pages[order[k]].page.payload
-                if frame - first >= UInt64(flags.count) {
-                    // Past the last frame kpageflags has (or a failed read):
-                    // this one alone, as nil if it fails too.
-                    flags = []
-                    anonymous[order[k]] = (try? frameFlags.values(ofFrames: frame..<(frame + 1)))?.first?.contains(.anon)
-                    continue
-                }
-                anonymous[order[k]] = flags[Int(frame - first)].contains(.anon)
-            }
-            i = j
+    /// KPF_ANON of `frame`, reading it and up to `following - 1` frames
+    /// after it (the rest of its row) when the window lacks it; nil when
+    /// kpageflags cannot say.
+    private func frameIsAnonymous(_ frameFlags: KernelPageFlagsReader, frame: UInt64, following: UInt64) -> Bool? {
+        if frame >= frameWindowStart, frame - frameWindowStart < UInt64(frameWindow.count) {
+            return frameWindow[Int(frame - frameWindowStart)].contains(.anon)
         }
-        for (n, w) in pages.enumerated() {
-            let differences = expectation.compare(w.page, with: PagemapEntry(rawValue: w.raw),
-                                                  frameIsAnonymous: anonymous[n])
-            record(w.page, differences, summary: w.summary)
+        guard frame < UInt64.max - Self.frameWindowLimit else { return nil }
+        let count = max(1, min(following, Self.frameWindowLimit))
+        var flags = (try? frameFlags.values(ofFrames: frame..<(frame + count))) ?? []
+        if flags.isEmpty, count > 1 {
+            // A frame of the row past the last one kpageflags has: this one alone.
+            flags = (try? frameFlags.values(ofFrames: frame..<(frame + 1))) ?? []
         }
-        if report.mismatches.count > waitingMark + 1 {
-            report.mismatches[waitingMark...].sort { $0.address < $1.address }
-        }
+        frameWindow = flags
+        frameWindowStart = frame
+        return flags.first?.contains(.anon)
     }
 
-    /// Checks the pages still waiting: call once the stream has ended.
-    func finish() {
-        checkWaiting()
-    }
+    /// Frames read at most at once (4 KiB of kpageflags).
+    private static let frameWindowLimit: UInt64 = 512
 
     // MARK: Checking
 
@@ -235,16 +188,18 @@ final class PageChecker {
                     let page = PageExpectation.ModulePage(
                         address: address, placement: row.placement, kind: row.kind, flags: row.flags,
                         swapType: row.swapType, payload: payload, vma: vma)
-                    if frameFlags != nil, expectation.pfnsVisible, page.kind.payloadIsPFN,
+                    var anonymous: Bool?
+                    var needsFrame = false
+                    if let frameFlags, expectation.pfnsVisible, page.kind.payloadIsPFN,
                        expectation.needsFrameFlags(page) {
-                        wait(page, raw: raw, summary: summary)
-                        index += 1
-                        address &+= pageSize
-                        continue
+                        needsFrame = true
+                        let following = row.payloadStep == 1 ? (row.end - address) >> UInt64(pageShift) : 1
+                        anonymous = frameIsAnonymous(frameFlags, frame: page.payload, following: following)
                     }
-                    let differences = expectation.compare(page, with: PagemapEntry(rawValue: raw))
+                    let differences = expectation.compare(page, with: PagemapEntry(rawValue: raw),
+                                                          frameIsAnonymous: anonymous)
                     record(page, differences, summary: summary)
-                    if differences.isEmpty, row.kind == .present || row.kind == .none {
+                    if differences.isEmpty, !needsFrame, row.kind == .present || row.kind == .none {
                         matched = raw & Self.comparedBits
                         if let at = templates.firstIndex(where: { $0.key == key }) {
                             templates[at].bits = raw & Self.comparedBits

@@ -172,7 +172,6 @@ public struct Verifier {
             })
         let end = try driver.run(ops: &builder)
         builder.finish()
-        checker.finish()
         if let error = checker.error { throw error }
         if end.status != 0 {
             throw VerifyError.walkEnded(status: end.status, pid: pid)

@@ -138,12 +138,12 @@ import Testing
         return try KernelPageFlagsReader(kpageflags: path)
     }
 
-    /// verify asks kpageflags for the frames of private file pages in
-    /// batches, sorted by frame (docs/BENCH.md, change 13): each page still
-    /// gets its own frame's KPF_ANON. pagemap's file bit must be set
-    /// exactly on the pages whose frames are not anonymous (docs/VERIFY.md
-    /// rule 7); one page with the wrong bit in each of three VMAs is found
-    /// there, and the report lists the mismatches in address order.
+    /// verify asks kpageflags for the frames of private file pages, a
+    /// row's frames in one read: each page must get its own frame's
+    /// KPF_ANON. pagemap's file bit must be set exactly on the pages whose
+    /// frames are not anonymous (docs/VERIFY.md rule 7); one page with the
+    /// wrong bit in each of three VMAs is found there, and the report
+    /// lists the mismatches in address order.
     @Test func privateFilePagesGetTheirOwnFramesFlags() throws {
         let bytes = try fixture("target-4level.pgw")
         let (present, maps) = try walked(bytes)
@@ -185,8 +185,7 @@ import Testing
             changed[page]! ^= PagemapEntry.fileOrSharedAnonymousBit
             flipped.append(page << 12)
         }
-        // And a wrong PFN on an anonymous page after the first of them:
-        // checked at once, while the file pages wait for their frames.
+        // And a wrong PFN on an anonymous page after the first of them.
         let anonymousVMAs = clean.vmas.map(\.vma).filter { $0.backing == .anonymous }
         let wrongFrame = try #require(present.keys.sorted().first { page in
             page << 12 > flipped[0] && anonymousVMAs.contains { $0.contains(page << 12) }
