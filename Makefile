@@ -181,8 +181,9 @@ BENCH_VM_MEM ?= 6G
 # The guest's randomize_va_space while measuring: 0 lets the emulator keep
 # each program's translated code between runs (docs/BENCH.md).
 BENCH_ASLR ?= 0
-# A whole run takes 15-20 minutes alone and far more beside other work: the
-# harness's default limit of 20 minutes is too short for it.
+# A whole run takes 8-12 minutes on a quiet host (2026-12-01, BENCH_RUNS=5)
+# and far more beside other work: the harness's default limit of 20
+# minutes is too short for it.
 BENCH_TIMEOUT ?= 5400
 bench: kmod client tests-kernel
 	$(MAKE) -C bench
