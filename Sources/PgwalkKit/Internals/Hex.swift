@@ -5,15 +5,25 @@ package enum Hex {
     /// line, and building each from `String(_:radix:)` and padding took a
     /// large share of verify's output for 20,000 VMAs (docs/BENCH.md).
     package static func address(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 18) { bytes in
-            bytes[0] = UInt8(ascii: "0")
-            bytes[1] = UInt8(ascii: "x")
-            var rest = value
-            for i in stride(from: 17, through: 2, by: -1) {
-                bytes[i] = digit(UInt8(truncatingIfNeeded: rest & 0xf))
-                rest >>= 4
-            }
-            return 18
+        String(unsafeUninitializedCapacity: addressWidth) { bytes in
+            writeAddress(value, into: bytes)
+            return addressWidth
+        }
+    }
+
+    /// Bytes of an ``address(_:)``: `0x` and 16 digits.
+    package static let addressWidth = 18
+
+    /// Writes ``address(_:)``'s bytes at the start of `bytes`, which holds
+    /// at least ``addressWidth``: for outputs built as bytes.
+    package static func writeAddress(_ value: UInt64, into bytes: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(bytes.count >= addressWidth)
+        bytes[0] = UInt8(ascii: "0")
+        bytes[1] = UInt8(ascii: "x")
+        var rest = value
+        for i in stride(from: addressWidth - 1, through: 2, by: -1) {
+            bytes[i] = digit(UInt8(truncatingIfNeeded: rest & 0xf))
+            rest >>= 4
         }
     }
 

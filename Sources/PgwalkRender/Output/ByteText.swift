@@ -44,11 +44,10 @@ struct ByteText {
 
     /// `0x` and 16 hex digits, as ``Hex/address(_:)`` writes it.
     mutating func appendAddress(_ value: UInt64) {
-        bytes.append(UInt8(ascii: "0"))
-        bytes.append(UInt8(ascii: "x"))
-        for shift in stride(from: 60, through: 0, by: -4) {
-            let nibble = UInt8(truncatingIfNeeded: (value >> UInt64(shift)) & 0xf)
-            bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: Hex.addressWidth))
+        bytes.withUnsafeMutableBufferPointer {
+            Hex.writeAddress(value, into: UnsafeMutableBufferPointer(rebasing: $0[start...]))
         }
     }
 
