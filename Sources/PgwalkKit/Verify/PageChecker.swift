@@ -14,17 +14,14 @@ final class PageChecker {
     private var current: VMA?
 
     init(header: StreamHeader, pagemap: any PagemapEntrySource, frameFlags: KernelPageFlagsReader?, limit: Int,
-         guardRegionsInPagemap: GuardRegionAnswer) {
+         guardRegions: GuardRegionAnswer) {
         self.report = VerifyReport(description: WalkDescription(header: header))
         self.pagemap = pagemap
         self.frameFlags = frameFlags
         self.limit = limit
         self.pageShift = header.geometry.pageShift
         var expectation = PageExpectation(pfnsVisible: header.flags.contains(.pfnVisible))
-        switch guardRegionsInPagemap {
-        case .given(let reported): expectation.guardRegionsInPagemap = reported
-        case .runningKernel: expectation.guardRegionsFromRunningKernel = true
-        }
+        expectation.guardRegions = guardRegions
         self.expectation = expectation
     }
 

@@ -45,24 +45,20 @@ public struct PageExpectation: Sendable {
     /// Whether this kernel's pagemap sets bit 58 on guard markers (rule 10):
     /// true on 6.15+, false where guard regions are older than the bit or
     /// absent, nil when unknown (a guard marker may then read either way).
-    public var guardRegionsInPagemap: Bool?
-    /// Ask the running kernel (``GuardRegionReporting/runningKernel``,
-    /// probed once per process) the first time a guard marker needs the
-    /// answer, instead of `guardRegionsInPagemap`: verify's default, so
-    /// that a run meeting no guard region pays no probe (docs/BENCH.md,
-    /// change 13).
-    package var guardRegionsFromRunningKernel = false
-
-    /// Whether pagemap sets bit 58 on guard markers, as far as known.
-    var guardRegionsReported: Bool? {
-        guardRegionsFromRunningKernel ? GuardRegionReporting.runningKernel.pagemapReportsGuards : guardRegionsInPagemap
+    /// Setting it makes it given (``GuardRegionAnswer/given(_:)``).
+    public var guardRegionsInPagemap: Bool? {
+        get { guardRegions.pagemapReportsGuards }
+        set { guardRegions = .given(newValue) }
     }
+    /// Where the answer comes from: given, or (verify's default) the running
+    /// kernel's, probed the first time a guard marker needs it.
+    package var guardRegions: GuardRegionAnswer
 
     /// Expectations for a pagemap that shows PFNs or not (`pfnsVisible`), and
     /// that reports guard regions or not (nil: unknown, either is accepted).
     public init(pfnsVisible: Bool, guardRegionsInPagemap: Bool? = nil) {
         self.pfnsVisible = pfnsVisible
-        self.guardRegionsInPagemap = guardRegionsInPagemap
+        self.guardRegions = .given(guardRegionsInPagemap)
     }
 
     /// The marker payload bit of a guard region (FORMAT.md section 4,
@@ -130,7 +126,7 @@ public struct PageExpectation: Sendable {
         if entry.isGuardRegion != guardMarker {
             if guardMarker {
                 // Guard regions older than the bit (6.13, 6.14) read without it.
-                if guardRegionsReported == true { check(.guardRegion, true, false) }
+                if guardRegionsInPagemap == true { check(.guardRegion, true, false) }
             } else {
                 check(.guardRegion, false, true)
             }
@@ -174,6 +170,24 @@ public struct PageExpectation: Sendable {
                 // Private file mappings hold copy-on-write anonymous pages.
                 return page.vma.flags.contains(.shared) ? true : nil
             }
+        }
+    }
+}
+
+/// Where verify learns whether pagemap reports guard regions (rule 10).
+package enum GuardRegionAnswer: Sendable {
+    /// Given (nil: unknown, a guard marker may read either way).
+    case given(Bool?)
+    /// The running kernel's (``GuardRegionReporting/runningKernel``, probed
+    /// once per process) the first time a guard marker needs it: a run
+    /// meeting no guard region pays no probe (docs/BENCH.md, change 13).
+    case runningKernel
+
+    /// The answer; asking `.runningKernel` probes the running kernel once.
+    var pagemapReportsGuards: Bool? {
+        switch self {
+        case .given(let reported): reported
+        case .runningKernel: GuardRegionReporting.runningKernel.pagemapReportsGuards
         }
     }
 }

@@ -22,8 +22,6 @@ public struct Verifier {
         public var freeze = false
         /// Mismatches kept in the report, and re-checked at most.
         public var mismatchLimit = 1000
-        /// How pagemap is read.
-        public var pagemapMethod: PagemapAccessMethod = .automatic
         /// Where the module's debugfs files are.
         public var paths: ModulePaths = .default
         /// What this kernel's pagemap says about guard regions
@@ -111,9 +109,6 @@ public struct Verifier {
                              phases: &phases, phase: "pass")
         first.report.frozen = freezer?.isHeldByUs ?? false
         first.report.usedKPageFlags = frameFlags != nil
-        // Every entry is read (PAGEMAP_SCAN gives no PFNs): no probe for
-        // the ioctl, which was one of each run's fixed costs.
-        first.report.pagemapMethod = "read"
 
         try recheck(&first.report, pagemap: pagemap, frameFlags: frameFlags, guardRegions: guardRegions,
                     resources: resources, phases: &phases)
@@ -151,19 +146,19 @@ public struct Verifier {
         defer { if phase != "maps" { phases.add(phase, seconds: PhaseTimes.seconds(since: opened)) } }
         return try Self.check(decoder, pagemap: pagemap, frameFlags: frameFlags,
                               limit: collect ? options.mismatchLimit : 0,
-                              guardRegionsInPagemap: guardRegions, pid: options.pid,
+                              guardRegions: guardRegions, pid: options.pid,
                               progress: options.progress)
     }
 
     /// Every page of a stream against a pagemap: one pass's checks.
     private static func check<S: ByteSource>(_ decoder: StreamDecoder<S>, pagemap: any PagemapEntrySource,
                                              frameFlags: KernelPageFlagsReader?, limit: Int,
-                                             guardRegionsInPagemap: GuardRegionAnswer, pid: Int32,
+                                             guardRegions: GuardRegionAnswer, pid: Int32,
                                              progress: ((UInt64) -> Void)? = nil) throws -> Pass {
         var driver = StreamCallbackDriver(decoder: decoder)
         let header = driver.header
         let checker = PageChecker(header: header, pagemap: pagemap, frameFlags: frameFlags, limit: limit,
-                                  guardRegionsInPagemap: guardRegionsInPagemap)
+                                  guardRegions: guardRegions)
         var builder = MappingRowBuilder(
             pfnVisible: header.flags.contains(.pfnVisible), pageShift: header.geometry.pageShift,
             vmaStarted: { checker.enter($0) }, emit: { row in
@@ -191,7 +186,7 @@ public struct Verifier {
         let pid = Int32(bitPattern: decoder.header.pid)
         let start = decoder.header.start, end = decoder.header.end
         let pass = try check(decoder, pagemap: pagemap, frameFlags: frameFlags, limit: mismatchLimit,
-                             guardRegionsInPagemap: .given(guardRegionsInPagemap), pid: pid)
+                             guardRegions: .given(guardRegionsInPagemap), pid: pid)
         var report = pass.report
         report.persistentMismatches = report.totalMismatches
         report.vmaDifferences = compareVMAs(walked: pass.walkedVMAs, maps: maps, start: start, end: end)
@@ -255,22 +250,22 @@ public struct Verifier {
     }
 
     private static func compareVMAs(walked: [VMA], maps: [MemoryMapping], start lo: UInt64, end hi: UInt64) -> [String] {
-        let fromMaps = maps.filter { $0.end > lo && $0.start < hi && $0.kind != .vsyscall }
-        // Both lists are in address order (the walk's VMAs as the kernel's
-        // walker visits them, maps as show_map() lists them): one merge of
-        // their bounds as numbers, not a set of strings (20,000 VMAs made
-        // 40,000 strings here) nor of hashed pairs (docs/BENCH.md, "Where
-        // the time goes"). Unsorted input, which neither kernel file gives,
-        // falls back to sets.
-        guard zip(walked, walked.dropFirst()).allSatisfy({ $0.start <= $1.start }),
-              zip(fromMaps, fromMaps.dropFirst()).allSatisfy({ $0.start <= $1.start }) else {
-            return compareUnsorted(walked: walked, fromMaps: fromMaps)
+        // One merge of two lists in address order, their bounds compared as
+        // numbers, not a set of strings (20,000 VMAs made 40,000 strings
+        // here) nor of hashed pairs (docs/BENCH.md, "Where the time goes").
+        // Both kernel files are in that order already (the walker visits
+        // VMAs in order, show_map() lists them so); other input is sorted.
+        func inOrder<T>(_ list: [T], _ bounds: (T) -> (UInt64, UInt64)) -> [T] {
+            zip(list, list.dropFirst()).allSatisfy { bounds($0) <= bounds($1) }
+                ? list : list.sorted { bounds($0) < bounds($1) }
         }
+        let walked = inOrder(walked) { ($0.start, $0.end) }
+        let fromMaps = inOrder(maps.filter { $0.end > lo && $0.start < hi && $0.kind != .vsyscall }) { ($0.start, $0.end) }
         var onlyInMaps: [String] = [], onlyWalked: [String] = []
         var w = 0, m = 0
         while w < walked.count || m < fromMaps.count {
             if w > 0, w < walked.count, walked[w].start == walked[w - 1].start, walked[w].end == walked[w - 1].end {
-                w += 1 // the same VMA reported again: as a set would, once
+                w += 1 // the same VMA reported again (a resumed walk): once
                 continue
             }
             if m < fromMaps.count, w < walked.count,
@@ -295,22 +290,6 @@ public struct Verifier {
     private static func walkedOnly(_ v: VMA) -> String {
         "the walk has \(Hex.address(v.start))-\(Hex.address(v.end)) \(v.name); maps does not"
     }
-
-    private static func compareUnsorted(walked: [VMA], fromMaps: [MemoryMapping]) -> [String] {
-        struct Bounds: Hashable { var start, end: UInt64 }
-        let walkedBounds = Set(walked.map { Bounds(start: $0.start, end: $0.end) })
-        let mapsBounds = Set(fromMaps.map { Bounds(start: $0.start, end: $0.end) })
-        return fromMaps.filter { !walkedBounds.contains(Bounds(start: $0.start, end: $0.end)) }.map(inMapsOnly)
-            + walked.filter { !mapsBounds.contains(Bounds(start: $0.start, end: $0.end)) }.map(walkedOnly)
-    }
-}
-
-/// Where verify learns whether pagemap reports guard regions (rule 10).
-enum GuardRegionAnswer {
-    /// Given (nil: unknown, a guard marker may read either way).
-    case given(Bool?)
-    /// The running kernel's, probed the first time a guard marker needs it.
-    case runningKernel
 }
 
 /// Why verify could not finish.

@@ -50,8 +50,6 @@ public struct VerifyReport: Sendable {
     public var frozen = false
     /// Whether /proc/kpageflags was read (to tell file pages from anonymous).
     public var usedKPageFlags = false
-    /// How pagemap was read, for the report.
-    public var pagemapMethod = "read"
 
     /// An empty report of the walk `description`.
     public init(description: WalkDescription) {

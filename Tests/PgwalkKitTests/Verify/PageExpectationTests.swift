@@ -175,7 +175,7 @@ import Testing
     /// probe's.
     @Test func theRunningKernelIsAskedWhenAGuardMarkerNeedsIt() {
         var rules = PageExpectation(pfnsVisible: true, guardRegionsInPagemap: false)
-        rules.guardRegionsFromRunningKernel = true
+        rules.guardRegions = .runningKernel
         let e = PagemapEntry(rawValue: Self.swapped | Self.guardFrame)
         let reports = GuardRegionReporting.probe().pagemapReportsGuards
         #expect(fields(rules.compare(guardMarker(), with: e)) == (reports == true ? [.guardRegion] : []))
