@@ -30,11 +30,20 @@ import Testing
     /// This process's own smaps: one entry per VMA of its maps, each
     /// readable exactly when maps says `r`, none of them hugetlb.
     @Test func thisProcessMatchesItsMaps() throws {
-        let maps = try ProcessMaps.read(.current)
-        let smaps = try SmapsVMAAttributes.read(.current)
         // The two reads are a moment apart; threads of the test runner may
-        // map between them, so compare what both saw.
-        let common = maps.filter { smaps[$0.start] != nil }
+        // map between them (five VMAs once, with every suite running), so
+        // compare what both saw, in the calmest of a few tries.
+        var maps: [MemoryMapping] = [], smaps: [UInt64: SmapsVMAAttributes] = [:]
+        var common: [MemoryMapping] = []
+        for _ in 0..<10 {
+            let m = try ProcessMaps.read(.current)
+            let s = try SmapsVMAAttributes.read(.current)
+            let c = m.filter { s[$0.start] != nil }
+            if maps.isEmpty || m.count - c.count < maps.count - common.count {
+                (maps, smaps, common) = (m, s, c)
+            }
+            if common.count == maps.count { break }
+        }
         #expect(common.count >= maps.count - 4)
         #expect(common.count > 10)
         for m in common {
