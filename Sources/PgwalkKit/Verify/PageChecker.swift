@@ -124,14 +124,17 @@ final class PageChecker {
         | PagemapEntry.softDirtyBit | PagemapEntry.uffdWriteProtectedBit | PagemapEntry.fileOrSharedAnonymousBit
         | PagemapEntry.guardRegionBit
 
-    /// What `compare()` looks at of a row, apart from the payload: rows of
-    /// one VMA with the same key and the same compared pagemap bits give
+    /// What `compare()` looks at of a page, apart from its payload: pages
+    /// of one VMA with the same key and the same compared pagemap bits give
     /// the same result.
     private struct RowKey: Equatable {
         var placement: MappingRow.Placement
         var kind: EntryKind
         var flags: EntryFlags
         var swapType: UInt8
+        /// KPF_ANON of the page's frame, for the pages whose file bit only
+        /// kpageflags decides (private file pages); nil for the others.
+        var frameIsAnonymous: Bool? = nil
     }
 
     /// Compared bits of a page that matched, per row key, in the current
@@ -145,10 +148,26 @@ final class PageChecker {
         // Fast path: a page whose entry has exactly the compared bits of a
         // page that matched, in the same VMA with the same row key (and,
         // present, its own PFN), matches too: compare() sees the same
-        // inputs. Only for present and none rows whose file bit needs no
-        // kpageflags lookup.
+        // inputs. For present and none rows whose file bit needs no
+        // kpageflags lookup, over runs of pages; for private file pages,
+        // whose file bit is their frame's KPF_ANON, page by page, keyed by
+        // that flag too.
         let key = RowKey(placement: row.placement, kind: row.kind, flags: row.flags, swapType: row.swapType)
         var matched = templates.first { $0.key == key }?.bits
+        // Whether this row's pages need their frame's flags: the same for
+        // every page of the row (kind, placement, flags and VMA decide).
+        let rowFrameFlags = frameFlags.flatMap { reader -> KernelPageFlagsReader? in
+            guard expectation.pfnsVisible, row.kind.payloadIsPFN else { return nil }
+            let first = PageExpectation.ModulePage(
+                address: row.start, placement: row.placement, kind: row.kind, flags: row.flags,
+                swapType: row.swapType, payload: 0, vma: vma)
+            return expectation.needsFrameFlags(first) ? reader : nil
+        }
+        var anonymousKey = key, fileKey = key
+        anonymousKey.frameIsAnonymous = true
+        fileKey.frameIsAnonymous = false
+        var matchedAnonymous = rowFrameFlags == nil ? nil : templates.first { $0.key == anonymousKey }?.bits
+        var matchedFile = rowFrameFlags == nil ? nil : templates.first { $0.key == fileKey }?.bits
         var address = row.start
         // Pages matched on the fast path, added to the report at the end:
         // the loop touches no stored property (each access of one is a
@@ -179,29 +198,38 @@ final class PageChecker {
                         address &+= UInt64(run) << UInt64(pageShift)
                         if run == limit { continue }
                     }
-                    // A page the fast path did not take: compare() decides.
                     let raw = entries[index]
                     let payload = row.payload(at: address, pageShift: pageShift)
+                    var anonymous: Bool?
+                    if let rowFrameFlags {
+                        let following = row.payloadStep == 1 ? (row.end - address) >> UInt64(pageShift) : 1
+                        anonymous = frameIsAnonymous(rowFrameFlags, frame: payload, following: following)
+                        // The fast path of a private file page (every page
+                        // of a shared library): a page that matched with
+                        // the same KPF_ANON decides, and its own PFN.
+                        if let anonymous, let bits = anonymous ? matchedAnonymous : matchedFile,
+                           raw & Self.comparedBits == bits, raw & PagemapEntry.frameMask == payload {
+                            fastPages += 1
+                            index += 1
+                            address &+= pageSize
+                            continue
+                        }
+                    }
+                    // A page no fast path took: compare() decides.
                     let page = PageExpectation.ModulePage(
                         address: address, placement: row.placement, kind: row.kind, flags: row.flags,
                         swapType: row.swapType, payload: payload, vma: vma)
-                    var anonymous: Bool?
-                    var needsFrame = false
-                    if let frameFlags, expectation.pfnsVisible, page.kind.payloadIsPFN,
-                       expectation.needsFrameFlags(page) {
-                        needsFrame = true
-                        let following = row.payloadStep == 1 ? (row.end - address) >> UInt64(pageShift) : 1
-                        anonymous = frameIsAnonymous(frameFlags, frame: page.payload, following: following)
-                    }
                     let differences = expectation.compare(page, with: PagemapEntry(rawValue: raw),
                                                           frameIsAnonymous: anonymous)
                     record(page, differences, summary: summary)
-                    if differences.isEmpty, !needsFrame, row.kind == .present || row.kind == .none {
-                        matched = raw & Self.comparedBits
-                        if let at = templates.firstIndex(where: { $0.key == key }) {
-                            templates[at].bits = raw & Self.comparedBits
-                        } else if templates.count < 8 {
-                            templates.append((key, raw & Self.comparedBits))
+                    if differences.isEmpty {
+                        let bits = raw & Self.comparedBits
+                        if rowFrameFlags == nil, row.kind == .present || row.kind == .none {
+                            matched = bits
+                            remember(key, bits)
+                        } else if let anonymous {
+                            if anonymous { matchedAnonymous = bits } else { matchedFile = bits }
+                            remember(anonymous ? anonymousKey : fileKey, bits)
                         }
                     }
                     index += 1
@@ -213,6 +241,14 @@ final class PageChecker {
         }
     }
 
+    /// Keeps `bits` as what a page of `key` in the current VMA matched with.
+    private func remember(_ key: RowKey, _ bits: UInt64) {
+        if let at = templates.firstIndex(where: { $0.key == key }) {
+            templates[at].bits = bits
+        } else if templates.count < 8 {
+            templates.append((key, bits))
+        }
+    }
 
     /// How many entries from `start` (at most `limit`) have exactly the
     /// compared `bits` and, when `firstFrame` is given, the frames

@@ -198,6 +198,53 @@ import Testing
         #expect(after.pagesChecked == clean.pagesChecked)
     }
 
+    /// Private file pages past the first of their VMA take a fast path
+    /// keyed by their frame's KPF_ANON (docs/BENCH.md, change 14). It must
+    /// not take a page whose entry differs: in every private file VMA, the
+    /// last present page whose frame is as anonymous as an earlier page's
+    /// gets the wrong file bit, and one page before it, after a page of its
+    /// kind too, another PFN. Each is found there, and nothing else.
+    @Test func privateFilePagesAfterAMatchingOneAreStillJudged() throws {
+        let bytes = try fixture("target-4level.pgw")
+        let (present, maps) = try walked(bytes)
+        let directory = FilePath(FileManager.default.temporaryDirectory.path)
+            .appending("pgwalk-kpf-fast-\(getpid())")
+        try FileManager.default.createDirectory(atPath: directory.string, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory.string) }
+        let isAnonymous = { (page: UInt64) in (present[page]! & PagemapEntry.frameMask) % 3 == 0 }
+        let flags = try kpageflags(anonymousFrames: Set(present.keys.filter(isAnonymous).map { present[$0]! & PagemapEntry.frameMask }),
+                                   in: directory)
+        defer { try? flags.close() }
+        func report(_ entries: [UInt64: UInt64]) throws -> VerifyReport {
+            try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
+                               pagemap: PagemapSnapshot(entries: entries), maps: maps, mismatchLimit: 1 << 20,
+                               frameFlags: flags)
+        }
+        let agreeing = try agreeingPagemap(bytes, present: present, maps: maps, frameFlags: flags)
+        let clean = try report(agreeing)
+        #expect(clean.totalMismatches == 0)
+
+        var changed = agreeing
+        var expected: [UInt64: PageExpectation.Field] = [:]
+        for summary in clean.vmas where summary.vma.backing == .file && !summary.vma.flags.contains(.shared) {
+            let pages = present.keys.filter { summary.vma.contains($0 << 12) }.sorted()
+            // Pages with an earlier page of the same KPF_ANON in the VMA.
+            let seconds = pages.enumerated().filter { i, page in
+                pages[..<i].contains { isAnonymous($0) == isAnonymous(page) }
+            }.map(\.element)
+            guard seconds.count >= 2 else { continue }
+            changed[seconds.last!]! ^= PagemapEntry.fileOrSharedAnonymousBit
+            expected[seconds.last! << 12] = .file
+            changed[seconds[seconds.count - 2]]! += 3000 // another frame, as anonymous as its own
+            expected[seconds[seconds.count - 2] << 12] = .pfn
+        }
+        #expect(expected.count >= 6, "\(expected.count) pages changed")
+        let after = try report(changed)
+        #expect(after.mismatches.map(\.address) == expected.keys.sorted())
+        #expect(after.mismatches.map { $0.differences.map(\.field) } == expected.keys.sorted().map { [expected[$0]!] })
+        #expect(after.pagesChecked == clean.pagesChecked)
+    }
+
     /// One wrong PFN inside a run of present pages and one present bit
     /// inside a run of none pages: each is reported once, at its address,
     /// and the pages around it still count as checked (verify takes runs of
