@@ -10,16 +10,41 @@ public struct ModuleInfo: Sendable, Equatable {
         lhs.fields.map(\.key) == rhs.fields.map(\.key) && lhs.fields.map(\.value) == rhs.fields.map(\.value)
     }
 
-    /// The info parsed from the file's `key=value` lines.
+    /// The info parsed from the file's `key: value` lines.
     public init(parsing text: String) {
+        self.init(parsing: Array(text.utf8))
+    }
+
+    /// The info parsed from the file's bytes: every line with a colon, key
+    /// and value without the spaces around them. Bytes, not `String`
+    /// slicing: every walk and verify reads this file first, and under
+    /// emulation `Substring` trimming was a few percent of a small walk
+    /// (docs/BENCH.md, change 14).
+    init(parsing bytes: [UInt8]) {
         var fields: [(key: String, value: String)] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingSpaces
-            let value = line[line.index(after: colon)...].trimmingSpaces
-            fields.append((key: key, value: value))
+        var lineStart = 0
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            if let colon = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: ":")) {
+                fields.append((key: Self.trimmed(bytes[lineStart..<colon]),
+                               value: Self.trimmed(bytes[(colon + 1)..<lineEnd])))
+            }
+            lineStart = lineEnd + 1
         }
         self.fields = fields
+    }
+
+    /// `field` without leading spaces and tabs and trailing spaces, tabs
+    /// and carriage returns.
+    private static func trimmed(_ field: ArraySlice<UInt8>) -> String {
+        var lower = field.startIndex, upper = field.endIndex
+        while lower < upper, field[lower] == UInt8(ascii: " ") || field[lower] == UInt8(ascii: "\t") { lower += 1 }
+        while upper > lower,
+              field[upper - 1] == UInt8(ascii: " ") || field[upper - 1] == UInt8(ascii: "\t")
+              || field[upper - 1] == UInt8(ascii: "\r") {
+            upper -= 1
+        }
+        return String(decoding: field[lower..<upper], as: UTF8.self)
     }
 
     /// The value of `key`, nil when absent.
@@ -64,18 +89,9 @@ public struct ModuleInfo: Sendable, Equatable {
                 if n == 0 { break }
                 bytes.append(contentsOf: chunk[0..<n])
             }
-            return ModuleInfo(parsing: String(decoding: bytes, as: UTF8.self))
+            return ModuleInfo(parsing: bytes)
         } catch let errno as Errno {
             throw ModuleError.from(errno, operation: "open", pid: nil)
         }
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: String {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
-        return String(s)
     }
 }

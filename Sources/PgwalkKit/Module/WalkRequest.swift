@@ -46,11 +46,13 @@ public struct WalkRequest: Sendable, Equatable {
 
     /// The request line written to the walk file.
     public var text: String {
-        var tokens = ["pid=\(pid)"]
-        if let start { tokens.append("start=0x" + String(start, radix: 16)) }
-        if let end { tokens.append("end=0x" + String(end, radix: 16)) }
-        if trace { tokens.append("trace") }
-        if seq { tokens.append("seq") }
-        return tokens.joined(separator: " ") + "\n"
+        // Appended, not joined: `joined(separator:)` costs a run-time
+        // generic lookup per process (docs/BENCH.md, change 14).
+        var text = "pid=\(pid)"
+        if let start { text += " start=0x" + String(start, radix: 16) }
+        if let end { text += " end=0x" + String(end, radix: 16) }
+        if trace { text += " trace" }
+        if seq { text += " seq" }
+        return text + "\n"
     }
 }

@@ -36,8 +36,10 @@ public final class WalkSession {
             throw ModuleError.from(errno, operation: "open", pid: request.pid)
         }
         do {
-            let text = request.text
-            let written = try fd.writeAll(text.utf8)
+            // One write is one request to the module (FORMAT.md section 2),
+            // which takes it whole or fails it.
+            var text = request.text
+            let written = try text.withUTF8 { try fd.write(UnsafeRawBufferPointer($0)) }
             precondition(written == text.utf8.count)
         } catch let errno as Errno {
             try? fd.close()

@@ -7,10 +7,13 @@
 /// walker reports (its depth). Holes outside VMAs are not rows.
 public struct MappingRowBuilder: StreamReplayOps {
     /// The callbacks rows need: entries at the pud, pmd and pte levels, holes,
-    /// hugetlb entries and the VMA callbacks.
-    public let callbacks: Set<WalkCallback> = [
-        .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA, .postVMA,
-    ]
+    /// hugetlb entries and the VMA callbacks. Computed, not stored: only
+    /// ``PageWalker`` asks, and building a `Set<WalkCallback>` costs a
+    /// conformance lookup that a walk of the module's stream then never pays
+    /// (docs/BENCH.md, change 14).
+    public var callbacks: Set<WalkCallback> {
+        [.pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA, .postVMA]
+    }
 
     private let pfnVisible: Bool
     private let pageShift: Int

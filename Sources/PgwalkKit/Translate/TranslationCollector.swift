@@ -9,9 +9,9 @@
 /// resumed walk reports the same entries again).
 public struct TranslationCollector: LevelEntryOps, StreamReplayOps {
     /// Every entry callback, holes and the VMA callbacks: the path at every level.
-    public let callbacks: Set<WalkCallback> = [
-        .pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA,
-    ]
+    public var callbacks: Set<WalkCallback> {
+        [.pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .testWalk, .preVMA]
+    }
 
     /// In the order the addresses were asked for.
     public private(set) var translations: [Translation]

@@ -9,9 +9,9 @@
 /// by `pgd_entry` and again as a hole) is counted once.
 public struct PageTableTreeBuilder: LevelEntryOps, StreamReplayOps {
     /// Every entry callback and `pte_hole`: the tree has every level's tables.
-    public let callbacks: Set<WalkCallback> = [
-        .pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .preVMA,
-    ]
+    public var callbacks: Set<WalkCallback> {
+        [.pgdEntry, .p4dEntry, .pudEntry, .pmdEntry, .pteEntry, .pteHole, .hugetlbEntry, .preVMA]
+    }
 
     private let geometry: PagingGeometry
     private let pfnVisible: Bool

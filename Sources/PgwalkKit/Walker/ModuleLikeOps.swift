@@ -22,15 +22,19 @@ public struct ModuleLikeOps<Base: PageWalkOps>: PageWalkOps {
     /// The wrapped ops, with what it gathered.
     public var base: Base
 
+    /// The callbacks `base` lists, asked once: ops may compute theirs.
+    private let listed: Set<WalkCallback>
+
     /// `base`, to be walked as the module walks.
     public init(_ base: Base) {
         self.base = base
+        self.listed = base.callbacks
     }
 
     /// All ten, as the module sets them.
     public var callbacks: Set<WalkCallback> { Set(WalkCallback.allCases) }
 
-    private func lists(_ callback: WalkCallback) -> Bool { base.callbacks.contains(callback) }
+    private func lists(_ callback: WalkCallback) -> Bool { listed.contains(callback) }
 
     private static func decided(_ result: Int32, _ entry: PageTableEntry, _ walk: inout WalkContext) -> Int32 {
         walk.action = .module(for: entry)

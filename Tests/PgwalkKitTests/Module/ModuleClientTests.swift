@@ -20,6 +20,16 @@ import Testing
         #expect(info.fields.count == 3)
     }
 
+    /// Keys and values lose the spaces around them (a tab, a CR before the
+    /// newline), keep what is inside them, and a value may hold colons; empty
+    /// lines and lines without a colon are no fields, and the last line
+    /// needs no newline.
+    @Test func infoFileFieldsAreTrimmed() {
+        let info = ModuleInfo(parsing: "\n \tkernel_release :\t6.12.117+deb13-amd64 \r\nnote: a: b c\n\nno colon\nempty:\nlast: 1")
+        #expect(info.fields.map(\.key) == ["kernel_release", "note", "empty", "last"])
+        #expect(info.fields.map(\.value) == ["6.12.117+deb13-amd64", "a: b c", "", "1"])
+    }
+
     /// The call path keys of docs/FORMAT.md section 9, as the module on
     /// Debian's 6.1/6.12/7.3 writes them.
     @Test func callPathKeys() {
