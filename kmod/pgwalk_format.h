@@ -169,6 +169,7 @@ struct pgwalk_rec_hdr {
 #define PGWALK_VMA_NOT_WALKED		(1U << 17)	/* skipped by test_walk */
 #define PGWALK_VMA_DROPPABLE		(1U << 18)	/* MAP_DROPPABLE, 6.11+ */
 #define PGWALK_VMA_SEALED		(1U << 19)	/* mseal(), 6.10+ */
+#define PGWALK_VMA_NO_ANON_VMA		(1U << 20)	/* no anon_vma: no anon page */
 
 struct pgwalk_rec_vma {
 	struct pgwalk_rec_hdr hdr;

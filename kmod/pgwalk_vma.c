@@ -61,6 +61,17 @@ u32 pgwalk_vma_flags(const struct vm_area_struct *vma)
 	for (i = 0; i < ARRAY_SIZE(pgwalk_vma_flag_map); i++)
 		if (vm & pgwalk_vma_flag_map[i].vm)
 			flags |= pgwalk_vma_flag_map[i].flag;
+	/*
+	 * A VMA gets its anon_vma before its first anonymous page
+	 * (vmf_anon_prepare() in the COW and anonymous fault paths), so
+	 * without one every page it maps is a file's: pagemap's PM_FILE is
+	 * then known without /proc/kpageflags (docs/VERIFY.md rule 7). A
+	 * fault under the same read lock may set it after this read: the
+	 * flag is then stale for the pages it copies, and verify's re-check,
+	 * a second walk, sees the anon_vma and calls that mismatch transient.
+	 */
+	if (!READ_ONCE(vma->anon_vma))
+		flags |= PGWALK_VMA_NO_ANON_VMA;
 	return flags;
 }
 

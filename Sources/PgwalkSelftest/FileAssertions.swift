@@ -2,7 +2,8 @@ import PgwalkKit
 
 /// Assertions of file-tmpfs and file-disk (docs/SCENARIOS.md section 3): a
 /// private mapping of a file, read and partly written, against a shared
-/// view of the same file whose PFNs are the page-cache pages.
+/// view of the same file whose PFNs are the page-cache pages, and a second
+/// private mapping only read.
 enum FileAssertions {
     static func privateAndView(_ e: ScenarioEvidence) throws(AssertionFailure) -> String? {
         var s = ScenarioInspector(e)
@@ -10,6 +11,23 @@ enum FileAssertions {
         let priv = try s.region("private")
         let view = try s.region("view")
         for i in 0..<view.pageCount { try s.expectPresent(view, i, lacks: [.write]) }
+        // The mapping only read has no anon_vma, so no anonymous page
+        // (NO_ANON_VMA: verify then expects pagemap's file bit on each page
+        // without kpageflags); the written one got one with its first COW.
+        let readOnly = try s.region("readonly")
+        guard try s.vma(of: readOnly).flags.contains(.noAnonVMA) else {
+            throw s.fail("the private mapping only read: expected NO_ANON_VMA, module shows \(try s.vma(of: readOnly).flags)")
+        }
+        guard try !s.vma(of: priv).flags.contains(.noAnonVMA) else {
+            throw s.fail("the private mapping with COW copies: expected an anon_vma, module shows NO_ANON_VMA")
+        }
+        for i in 0..<readOnly.pageCount {
+            try s.expectPresent(readOnly, i, lacks: [.write])
+            if s.pfnVisible, try s.pfn(readOnly, i) != s.pfn(view, i) {
+                throw s.failure(readOnly, i, expected: "the view's page-cache PFN \(Hex.short(try s.pfn(view, i)))",
+                                shows: "PFN \(Hex.short(try s.pfn(readOnly, i)))")
+            }
+        }
         var faultAround = 0
         var anonChecked = false
         for i in 0..<priv.pageCount {

@@ -124,7 +124,7 @@ static const char *fs_name(long type)
 static void file_scenario(const char *dir)
 {
 	char path[400];
-	uint8_t *priv, *view;
+	uint8_t *priv, *view, *ro;
 	struct statfs sf;
 	int fd;
 
@@ -150,13 +150,17 @@ static void file_scenario(const char *dir)
 		die("fsync %s", path);
 	priv = arena_map(FPAGES * PAGE, PAGE, RW, MAP_PRIVATE, fd, 0);
 	view = arena_map(FPAGES * PAGE, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	/* Private and only read: it never gets an anon_vma (NO_ANON_VMA). */
+	ro = arena_map(FPAGES * PAGE, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	touch_read(view, FPAGES * PAGE);
+	touch_read(ro, FPAGES * PAGE);
 	touch_read(priv, 16 * PAGE);
 	for (long i = 4; i <= 7; i++)
 		priv[i * PAGE + 100] ^= 0xff;
 	expect_present("file", priv, 0, 15, 1);
 	expect_present("file", view, 0, FPAGES - 1, 1);
+	expect_present("file", ro, 0, FPAGES - 1, 1);
 	for (long i = 0; i < 16 && pfn_visible(); i++) {
 		int same = PM_PFN(pagemap(0, priv + i * PAGE)) == PM_PFN(pagemap(0, view + i * PAGE));
 
@@ -171,6 +175,8 @@ static void file_scenario(const char *dir)
 	pages("private", FPAGES, file_words, NULL);
 	region("view", view, FPAGES * PAGE);
 	page_range("view", 0, FPAGES - 1, "read pagecache");
+	region("readonly", ro, FPAGES * PAGE);
+	page_range("readonly", 0, FPAGES - 1, "read pagecache");
 }
 
 static int is_memfs(const char *dir, long *type)

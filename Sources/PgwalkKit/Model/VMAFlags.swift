@@ -48,6 +48,10 @@ public struct VMAFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
     /// `VM_SEALED` (6.10+): sealed by `mseal()`; it can no longer be unmapped,
     /// moved, resized or mprotect()ed.
     public static let sealed = VMAFlags(rawValue: 1 << 19)
+    /// The VMA has no `anon_vma`, so no anonymous page: every page it maps
+    /// is a file's (or the kernel's). A module older than the flag never
+    /// sets it: clear, it says nothing either way.
+    public static let noAnonVMA = VMAFlags(rawValue: 1 << 20)
 
     private static let names: [(VMAFlags, String)] = [
         (.read, "READ"), (.write, "WRITE"), (.exec, "EXEC"), (.shared, "SHARED"),
@@ -55,7 +59,7 @@ public struct VMAFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
         (.hugetlb, "HUGETLB"), (.softDirty, "SOFTDIRTY"), (.uffdMissing, "UFFD_MISSING"),
         (.uffdWP, "UFFD_WP"), (.hugePage, "HUGEPAGE"), (.noHugePage, "NOHUGEPAGE"),
         (.mergeable, "MERGEABLE"), (.mixedMap, "MIXEDMAP"), (.dontDump, "DONTDUMP"),
-        (.notWalked, "NOT_WALKED"), (.droppable, "DROPPABLE"), (.sealed, "SEALED"),
+        (.notWalked, "NOT_WALKED"), (.droppable, "DROPPABLE"), (.sealed, "SEALED"), (.noAnonVMA, "NO_ANON_VMA"),
     ]
 
     public var description: String {

@@ -167,8 +167,9 @@ public struct PageExpectation: Sendable {
                 let anonymous = page.vma.name == "[heap]" || page.vma.name.hasPrefix("[stack")
                 return !anonymous
             case .file:
-                // Private file mappings hold copy-on-write anonymous pages.
-                return page.vma.flags.contains(.shared) ? true : nil
+                // Private file mappings hold copy-on-write anonymous pages,
+                // but only once they have an anon_vma.
+                return page.vma.flags.contains(.shared) || page.vma.flags.contains(.noAnonVMA) ? true : nil
             }
         }
     }

@@ -100,6 +100,20 @@ import Testing
                                      frameIsAnonymous: true)) == [.file])
     }
 
+    /// Rule 7: a private file VMA without an anon_vma (NO_ANON_VMA) has no
+    /// anonymous page, so its pages must carry the file bit, with no
+    /// kpageflags asked; the 4 KiB zero page there still has none.
+    @Test func privateFileMappingWithoutAnonVMAHoldsOnlyFilePages() {
+        let vma = VMA(start: 0, end: 0x10_0000, flags: [.read, .exec, .noAnonVMA], backing: .file)
+        let p = page(.present, payload: 1, vma: vma)
+        #expect(!rules.needsFrameFlags(p))
+        #expect(rules.compare(p, with: PagemapEntry(rawValue: Self.present | Self.file | 1)).isEmpty)
+        #expect(fields(rules.compare(p, with: PagemapEntry(rawValue: Self.present | 1))) == [.file])
+        let zero = page(.present, flags: [.leaf, .zeroPage], payload: 1, vma: vma)
+        #expect(fields(rules.compare(zero, with: PagemapEntry(rawValue: Self.present | Self.file | 1))) == [.file])
+        #expect(VMAFlags.noAnonVMA.description == "NO_ANON_VMA")
+    }
+
     @Test func zeroPageHasNoFileBitAndTheHugeZeroPageEither() {
         let zero = page(.present, flags: [.leaf, .zeroPage], payload: 1)
         #expect(rules.compare(zero, with: PagemapEntry(rawValue: Self.present | 1)).isEmpty)
