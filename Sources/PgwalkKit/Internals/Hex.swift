@@ -5,25 +5,15 @@ package enum Hex {
     /// line, and building each from `String(_:radix:)` and padding took a
     /// large share of verify's output for 20,000 VMAs (docs/BENCH.md).
     package static func address(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: addressWidth) { bytes in
-            writeAddress(value, into: bytes)
-            return addressWidth
-        }
-    }
-
-    /// Bytes of an ``address(_:)``: `0x` and 16 digits.
-    package static let addressWidth = 18
-
-    /// Writes ``address(_:)``'s bytes at the start of `bytes`, which holds
-    /// at least ``addressWidth``: for outputs built as bytes.
-    package static func writeAddress(_ value: UInt64, into bytes: UnsafeMutableBufferPointer<UInt8>) {
-        precondition(bytes.count >= addressWidth)
-        bytes[0] = UInt8(ascii: "0")
-        bytes[1] = UInt8(ascii: "x")
-        var rest = value
-        for i in stride(from: addressWidth - 1, through: 2, by: -1) {
-            bytes[i] = digit(UInt8(truncatingIfNeeded: rest & 0xf))
-            rest >>= 4
+        String(unsafeUninitializedCapacity: 18) { bytes in
+            bytes[0] = UInt8(ascii: "0")
+            bytes[1] = UInt8(ascii: "x")
+            var rest = value
+            for i in stride(from: 17, through: 2, by: -1) {
+                bytes[i] = digit(UInt8(truncatingIfNeeded: rest & 0xf))
+                rest >>= 4
+            }
+            return 18
         }
     }
 
@@ -32,7 +22,7 @@ package enum Hex {
 
     /// The lowercase hex digit of `nibble` (0-15), as `String(_:radix:)`
     /// writes it.
-    private static func digit(_ nibble: UInt8) -> UInt8 {
+    package static func digit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
