@@ -259,8 +259,8 @@ int pgw_parse(const void *vbuf, size_t len, struct pgw_stream *s, char *err,
 			if (r.b <= s->start || r.a >= s->end)
 				BAD("VMA at %zu: 0x%llx-0x%llx outside the walked range", off,
 				    (unsigned long long)r.a, (unsigned long long)r.b);
-			/* FORMAT.md 5.1 defines bits 0-19 */
-			if (r.vma_flags >> 20)
+			/* FORMAT.md 5.1 defines bits 0-20 */
+			if (r.vma_flags >> 21)
 				BAD("VMA at %zu: unknown portable flags 0x%x", off, r.vma_flags);
 			/* backing 3 is shmem's internal file: it has inode and dev too */
 			if (r.arg8 != PGWALK_BACKING_FILE &&
