@@ -227,7 +227,7 @@ final class PageChecker {
                         if rowFrameFlags == nil, row.kind == .present || row.kind == .none {
                             matched = bits
                             remember(key, bits)
-                        } else if let anonymous {
+                        } else if let anonymous, row.kind == .present {
                             if anonymous { matchedAnonymous = bits } else { matchedFile = bits }
                             remember(anonymous ? anonymousKey : fileKey, bits)
                         }
