@@ -138,17 +138,18 @@ import Testing
         return try KernelPageFlagsReader(kpageflags: path)
     }
 
-    /// verify asks kpageflags for the frames of private file pages, a
-    /// row's frames in one read: each page must get its own frame's
-    /// KPF_ANON. pagemap's file bit must be set exactly on the pages whose
-    /// frames are not anonymous (docs/VERIFY.md rule 7); one page with the
-    /// wrong bit in each of three VMAs is found there, and the report
-    /// lists the mismatches in address order.
-    @Test func privateFilePagesGetTheirOwnFramesFlags() throws {
+    /// The target's fixture checked against a kpageflags file of our own
+    /// in which every third frame is KPF_ANON: `body` gets the walk's
+    /// present pages (page number to pagemap entry), a pagemap that agrees
+    /// with every rule under those flags, and the check of any pagemap.
+    func withEveryThirdFrameAnonymous(
+        _ body: (_ present: [UInt64: UInt64], _ agreeing: [UInt64: UInt64],
+                 _ report: ([UInt64: UInt64]) throws -> VerifyReport) throws -> Void
+    ) throws {
         let bytes = try fixture("target-4level.pgw")
         let (present, maps) = try walked(bytes)
         let directory = FilePath(FileManager.default.temporaryDirectory.path)
-            .appending("pgwalk-kpf-\(getpid())")
+            .appending("pgwalk-kpf-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(atPath: directory.string, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory.string) }
         let frames = present.values.map { $0 & PagemapEntry.frameMask }
@@ -159,43 +160,54 @@ import Testing
                                pagemap: PagemapSnapshot(entries: entries), maps: maps, mismatchLimit: 1 << 20,
                                frameFlags: flags)
         }
-        // The file bit wherever the rules ask for it, then nothing differs.
-        let agreeing = try agreeingPagemap(bytes, present: present, maps: maps, frameFlags: flags)
-        let clean = try report(agreeing)
-        #expect(clean.totalMismatches == 0)
-        // Which pages got the file bit: those of private file VMAs whose
-        // frame is not one of the anonymous ones, and no other of them.
-        var privateFilePages: [UInt64: VMA] = [:]
-        for summary in clean.vmas where summary.vma.backing == .file && !summary.vma.flags.contains(.shared) {
-            for page in present.keys where summary.vma.contains(page << 12) { privateFilePages[page] = summary.vma }
-        }
-        #expect(privateFilePages.count > 50)
-        for (page, _) in privateFilePages {
-            let anonymous = (present[page]! & PagemapEntry.frameMask) % 3 == 0
-            #expect((agreeing[page]! & PagemapEntry.fileOrSharedAnonymousBit != 0) == !anonymous,
-                    "page \(String(page << 12, radix: 16))")
-        }
-        #expect(Set(privateFilePages.keys.map { (present[$0]! & PagemapEntry.frameMask) % 3 == 0 }).count == 2)
+        try body(present, try agreeingPagemap(bytes, present: present, maps: maps, frameFlags: flags), report)
+    }
 
-        // The wrong file bit on the first page of three private file VMAs.
-        var changed = agreeing
-        var flipped: [UInt64] = []
-        for vma in Set(privateFilePages.values).sorted(by: { $0.start < $1.start }).prefix(3) {
-            let page = privateFilePages.keys.filter { privateFilePages[$0] == vma }.min()!
-            changed[page]! ^= PagemapEntry.fileOrSharedAnonymousBit
-            flipped.append(page << 12)
+    /// verify asks kpageflags for the frames of private file pages, a
+    /// row's frames in one read: each page must get its own frame's
+    /// KPF_ANON. pagemap's file bit must be set exactly on the pages whose
+    /// frames are not anonymous (docs/VERIFY.md rule 7); one page with the
+    /// wrong bit in each of three VMAs is found there, and the report
+    /// lists the mismatches in address order.
+    @Test func privateFilePagesGetTheirOwnFramesFlags() throws {
+        try withEveryThirdFrameAnonymous { present, agreeing, report in
+            // The file bit wherever the rules ask for it, then nothing differs.
+            let clean = try report(agreeing)
+            #expect(clean.totalMismatches == 0)
+            // Which pages got the file bit: those of private file VMAs whose
+            // frame is not one of the anonymous ones, and no other of them.
+            var privateFilePages: [UInt64: VMA] = [:]
+            for summary in clean.vmas where summary.vma.backing == .file && !summary.vma.flags.contains(.shared) {
+                for page in present.keys where summary.vma.contains(page << 12) { privateFilePages[page] = summary.vma }
+            }
+            #expect(privateFilePages.count > 50)
+            for (page, _) in privateFilePages {
+                let anonymous = (present[page]! & PagemapEntry.frameMask) % 3 == 0
+                #expect((agreeing[page]! & PagemapEntry.fileOrSharedAnonymousBit != 0) == !anonymous,
+                        "page \(String(page << 12, radix: 16))")
+            }
+            #expect(Set(privateFilePages.keys.map { (present[$0]! & PagemapEntry.frameMask) % 3 == 0 }).count == 2)
+
+            // The wrong file bit on the first page of three private file VMAs.
+            var changed = agreeing
+            var flipped: [UInt64] = []
+            for vma in Set(privateFilePages.values).sorted(by: { $0.start < $1.start }).prefix(3) {
+                let page = privateFilePages.keys.filter { privateFilePages[$0] == vma }.min()!
+                changed[page]! ^= PagemapEntry.fileOrSharedAnonymousBit
+                flipped.append(page << 12)
+            }
+            // And a wrong PFN on an anonymous page after the first of them.
+            let anonymousVMAs = clean.vmas.map(\.vma).filter { $0.backing == .anonymous }
+            let wrongFrame = try #require(present.keys.sorted().first { page in
+                page << 12 > flipped[0] && anonymousVMAs.contains { $0.contains(page << 12) }
+            })
+            changed[wrongFrame]! += 1000
+            let after = try report(changed)
+            #expect(after.mismatches.map(\.address) == (flipped + [wrongFrame << 12]).sorted())
+            #expect(after.mismatches.map { $0.differences.map(\.field) }
+                    == (flipped + [wrongFrame << 12]).sorted().map { $0 == wrongFrame << 12 ? [.pfn] : [.file] })
+            #expect(after.pagesChecked == clean.pagesChecked)
         }
-        // And a wrong PFN on an anonymous page after the first of them.
-        let anonymousVMAs = clean.vmas.map(\.vma).filter { $0.backing == .anonymous }
-        let wrongFrame = try #require(present.keys.sorted().first { page in
-            page << 12 > flipped[0] && anonymousVMAs.contains { $0.contains(page << 12) }
-        })
-        changed[wrongFrame]! += 1000
-        let after = try report(changed)
-        #expect(after.mismatches.map(\.address) == (flipped + [wrongFrame << 12]).sorted())
-        #expect(after.mismatches.map { $0.differences.map(\.field) }
-                == (flipped + [wrongFrame << 12]).sorted().map { $0 == wrongFrame << 12 ? [.pfn] : [.file] })
-        #expect(after.pagesChecked == clean.pagesChecked)
     }
 
     /// Private file pages past the first of their VMA take a fast path
@@ -205,44 +217,31 @@ import Testing
     /// gets the wrong file bit, and one page before it, after a page of its
     /// kind too, another PFN. Each is found there, and nothing else.
     @Test func privateFilePagesAfterAMatchingOneAreStillJudged() throws {
-        let bytes = try fixture("target-4level.pgw")
-        let (present, maps) = try walked(bytes)
-        let directory = FilePath(FileManager.default.temporaryDirectory.path)
-            .appending("pgwalk-kpf-fast-\(getpid())")
-        try FileManager.default.createDirectory(atPath: directory.string, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory.string) }
-        let isAnonymous = { (page: UInt64) in (present[page]! & PagemapEntry.frameMask) % 3 == 0 }
-        let flags = try kpageflags(anonymousFrames: Set(present.keys.filter(isAnonymous).map { present[$0]! & PagemapEntry.frameMask }),
-                                   in: directory)
-        defer { try? flags.close() }
-        func report(_ entries: [UInt64: UInt64]) throws -> VerifyReport {
-            try Verifier.check(saved: StreamDecoder(source: MemoryByteSource(bytes)),
-                               pagemap: PagemapSnapshot(entries: entries), maps: maps, mismatchLimit: 1 << 20,
-                               frameFlags: flags)
-        }
-        let agreeing = try agreeingPagemap(bytes, present: present, maps: maps, frameFlags: flags)
-        let clean = try report(agreeing)
-        #expect(clean.totalMismatches == 0)
+        try withEveryThirdFrameAnonymous { present, agreeing, report in
+            let isAnonymous = { (page: UInt64) in (present[page]! & PagemapEntry.frameMask) % 3 == 0 }
+            let clean = try report(agreeing)
+            #expect(clean.totalMismatches == 0)
 
-        var changed = agreeing
-        var expected: [UInt64: PageExpectation.Field] = [:]
-        for summary in clean.vmas where summary.vma.backing == .file && !summary.vma.flags.contains(.shared) {
-            let pages = present.keys.filter { summary.vma.contains($0 << 12) }.sorted()
-            // Pages with an earlier page of the same KPF_ANON in the VMA.
-            let seconds = pages.enumerated().filter { i, page in
-                pages[..<i].contains { isAnonymous($0) == isAnonymous(page) }
-            }.map(\.element)
-            guard seconds.count >= 2 else { continue }
-            changed[seconds.last!]! ^= PagemapEntry.fileOrSharedAnonymousBit
-            expected[seconds.last! << 12] = .file
-            changed[seconds[seconds.count - 2]]! += 3000 // another frame, as anonymous as its own
-            expected[seconds[seconds.count - 2] << 12] = .pfn
+            var changed = agreeing
+            var expected: [UInt64: PageExpectation.Field] = [:]
+            for summary in clean.vmas where summary.vma.backing == .file && !summary.vma.flags.contains(.shared) {
+                let pages = present.keys.filter { summary.vma.contains($0 << 12) }.sorted()
+                // Pages with an earlier page of the same KPF_ANON in the VMA.
+                let seconds = pages.enumerated().filter { i, page in
+                    pages[..<i].contains { isAnonymous($0) == isAnonymous(page) }
+                }.map(\.element)
+                guard seconds.count >= 2 else { continue }
+                changed[seconds.last!]! ^= PagemapEntry.fileOrSharedAnonymousBit
+                expected[seconds.last! << 12] = .file
+                changed[seconds[seconds.count - 2]]! += 3000 // another frame, as anonymous as its own
+                expected[seconds[seconds.count - 2] << 12] = .pfn
+            }
+            #expect(expected.count >= 6, "\(expected.count) pages changed")
+            let after = try report(changed)
+            #expect(after.mismatches.map(\.address) == expected.keys.sorted())
+            #expect(after.mismatches.map { $0.differences.map(\.field) } == expected.keys.sorted().map { [expected[$0]!] })
+            #expect(after.pagesChecked == clean.pagesChecked)
         }
-        #expect(expected.count >= 6, "\(expected.count) pages changed")
-        let after = try report(changed)
-        #expect(after.mismatches.map(\.address) == expected.keys.sorted())
-        #expect(after.mismatches.map { $0.differences.map(\.field) } == expected.keys.sorted().map { [expected[$0]!] })
-        #expect(after.pagesChecked == clean.pagesChecked)
     }
 
     /// One wrong PFN inside a run of present pages and one present bit
