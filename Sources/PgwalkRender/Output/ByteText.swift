@@ -44,9 +44,8 @@ struct ByteText {
 
     /// `0x` and 16 hex digits, as ``Hex/address(_:)`` writes it.
     mutating func appendAddress(_ value: UInt64) {
-        // Byte by byte: writing 18 bytes through a rebased buffer slice cost
-        // ~1 ms more per verify under emulation (a run-time generic lookup
-        // the first time), more than the appends it saved.
+        // Byte by byte: writing the 18 bytes through a buffer slice was
+        // tried and measured no faster in the guest (docs/BENCH.md, change 14).
         bytes.append(UInt8(ascii: "0"))
         bytes.append(UInt8(ascii: "x"))
         for shift in stride(from: 60, through: 0, by: -4) {
