@@ -23,7 +23,7 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Print JSON (schema pgwalk.verify/1 in docs/JSON.md; pgwalk.verify-all/1 with --all).")
     var json = false
 
-    @Option(help: "Report (and re-check) at most this many mismatched pages.")
+    @Option(help: "List at most this many mismatched pages (all of them are re-checked and counted).")
     var limit = 1000
 
     @OptionGroup var statistics: StatsOptions

@@ -3,6 +3,9 @@
 final class PageChecker {
     private(set) var report: VerifyReport
     private(set) var walkedVMAs: [VMA] = []
+    /// Every page that differed, listed in the report or not: what the
+    /// re-check walks again.
+    private(set) var mismatched: PageSet
     /// The first error a callback met (callbacks cannot throw).
     private(set) var error: Error?
 
@@ -20,6 +23,7 @@ final class PageChecker {
         self.frameFlags = frameFlags
         self.limit = limit
         self.pageShift = header.geometry.pageShift
+        self.mismatched = PageSet(pageShift: header.geometry.pageShift)
         var expectation = PageExpectation(pfnsVisible: header.flags.contains(.pfnVisible))
         expectation.guardRegions = guardRegions
         self.expectation = expectation
@@ -285,6 +289,7 @@ final class PageChecker {
         guard !differences.isEmpty else { return }
         report.totalMismatches += 1
         report.vmas[summary].mismatches += 1
+        mismatched.insert(page.address)
         if report.mismatches.count < limit {
             report.mismatches.append(VerifyReport.Mismatch(address: page.address, vmaStart: page.vma.start,
                                                            differences: differences, persistent: nil))

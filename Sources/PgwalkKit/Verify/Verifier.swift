@@ -6,9 +6,9 @@ import SystemPackage
 /// The module's stream is consumed as it arrives (``StreamCallbackDriver``
 /// feeding ``MappingRowBuilder``) and each row is compared with pagemap
 /// read in batches right away, so memory stays bounded and the two reads
-/// are close in time. Mismatches are then re-checked: the module walks just
-/// their ranges again and pagemap is read again; the ones that still differ
-/// are persistent.
+/// are close in time. Mismatches are then re-checked, every one, whether
+/// listed or past the limit: the module walks just their ranges again and
+/// pagemap is read again, twice; the ones that still differ are persistent.
 public struct Verifier {
     /// What to verify and how.
     public struct Options: Sendable {
@@ -20,7 +20,7 @@ public struct Verifier {
         public var end: UInt64?
         /// Hold the target still (SIGSTOP) during the walk and the reads.
         public var freeze = false
-        /// Mismatches kept in the report, and re-checked at most.
+        /// Mismatches listed in the report at most (all are re-checked).
         public var mismatchLimit = 1000
         /// Where the module's debugfs files are.
         public var paths: ModulePaths = .default
@@ -110,8 +110,8 @@ public struct Verifier {
         first.report.frozen = freezer?.isHeldByUs ?? false
         first.report.usedKPageFlags = frameFlags != nil
 
-        try recheck(&first.report, pagemap: pagemap, frameFlags: frameFlags, guardRegions: guardRegions,
-                    resources: resources, phases: &phases)
+        try recheck(&first.report, mismatched: first.mismatched, pagemap: pagemap, frameFlags: frameFlags,
+                    guardRegions: guardRegions, resources: resources, phases: &phases)
         let mapsStart = ContinuousClock.now
         first.report.vmaDifferences = try compareVMAs(walked: first.walkedVMAs, target: target)
         if !first.report.vmaDifferences.isEmpty {
@@ -130,6 +130,8 @@ public struct Verifier {
     private struct Pass {
         var report: VerifyReport
         var walkedVMAs: [VMA]
+        /// Every page that differed.
+        var mismatched: PageSet
     }
 
     /// One walk and its checks; the session's open goes to `session`, the
@@ -171,7 +173,7 @@ public struct Verifier {
         if end.status != 0 {
             throw VerifyError.walkEnded(status: end.status, pid: pid)
         }
-        return Pass(report: checker.report, walkedVMAs: checker.walkedVMAs)
+        return Pass(report: checker.report, walkedVMAs: checker.walkedVMAs, mismatched: checker.mismatched)
     }
 
     /// Verify's checks on a saved stream, with no module and no process:
@@ -195,50 +197,42 @@ public struct Verifier {
 
     // MARK: - Re-check
 
-    /// Walks and reads the mismatched pages again; what still differs is
-    /// persistent.
-    private func recheck(_ report: inout VerifyReport, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?,
-                         guardRegions: GuardRegionAnswer, resources: RunResources, phases: inout PhaseTimes) throws {
-        guard report.totalMismatches > 0 else { return }
-        let pageSize = report.description.geometry.pageSize
-        var persistentPages = Set<UInt64>()
-        for range in Self.coalesce(report.mismatches.map(\.address), pageSize: pageSize) {
-            let again = try pass(start: range.lowerBound, end: range.upperBound, pagemap: pagemap,
-                                 frameFlags: frameFlags, guardRegions: guardRegions, resources: resources,
-                                 collect: true, phases: &phases, phase: "recheck")
-            for m in again.report.mismatches { persistentPages.insert(m.address) }
+    /// Re-checks after the first pass. A page is persistent when it
+    /// differs in the first pass and in every re-check: khugepaged and
+    /// reclaim go on under `--freeze`, and a THP collapsed between one
+    /// re-check's walk and its read would otherwise pass for persistent.
+    static let recheckRounds = 2
+
+    /// Walks at most per re-check round (``PageSet/ranges(limit:)``).
+    static let recheckWalks = 64
+
+    /// Walks and reads every mismatched page again, listed or not; what
+    /// still differs, round after round, is persistent.
+    private func recheck(_ report: inout VerifyReport, mismatched: PageSet, pagemap: PagemapReader,
+                         frameFlags: KernelPageFlagsReader?, guardRegions: GuardRegionAnswer,
+                         resources: RunResources, phases: inout PhaseTimes) throws {
+        guard !mismatched.isEmpty else { return }
+        var persistent = mismatched
+        for _ in 0..<Self.recheckRounds where !persistent.isEmpty {
+            var again = PageSet(pageShift: persistent.pageShift)
+            for range in persistent.ranges(limit: Self.recheckWalks) {
+                let pass = try pass(start: range.lowerBound, end: range.upperBound, pagemap: pagemap,
+                                    frameFlags: frameFlags, guardRegions: guardRegions, resources: resources,
+                                    collect: false, phases: &phases, phase: "recheck")
+                again.formUnion(pass.mismatched)
+            }
+            // A joined range walks pages between mismatches too: only the
+            // ones that differed before count.
+            persistent = persistent.intersection(again)
         }
-        var persistent: UInt64 = 0
         for i in report.mismatches.indices {
-            let still = persistentPages.contains(report.mismatches[i].address)
-            report.mismatches[i].persistent = still
-            if still { persistent += 1 }
+            report.mismatches[i].persistent = persistent.contains(report.mismatches[i].address)
         }
         for i in report.vmas.indices {
-            let vma = report.vmas[i].vma
-            report.vmas[i].persistent = UInt64(report.mismatches.filter {
-                $0.persistent == true && vma.contains($0.address)
-            }.count)
+            report.vmas[i].persistent = persistent.count(in: report.vmas[i].vma.start..<report.vmas[i].vma.end)
         }
-        // Mismatches past the limit were not re-checked: count them as
-        // persistent, so that a flood never passes as transient.
-        report.uncheckedMismatches = report.totalMismatches - UInt64(report.mismatches.count)
-        report.persistentMismatches = persistent + report.uncheckedMismatches
-        report.transientMismatches = UInt64(report.mismatches.count) - persistent
-    }
-
-    /// Page addresses grouped into ranges that stay within one 2 MiB slot.
-    static func coalesce(_ addresses: [UInt64], pageSize: UInt64) -> [Range<UInt64>] {
-        var ranges: [Range<UInt64>] = []
-        let slot: UInt64 = 2 << 20
-        for address in addresses.sorted() {
-            if let last = ranges.last, last.upperBound == address, address % slot != 0 {
-                ranges[ranges.count - 1] = last.lowerBound..<(address + pageSize)
-            } else {
-                ranges.append(address..<(address + pageSize))
-            }
-        }
-        return ranges
+        report.persistentMismatches = persistent.count
+        report.transientMismatches = mismatched.count - persistent.count
     }
 
     // MARK: - VMAs

@@ -32,7 +32,8 @@ public struct VerifyReport: Sendable {
     public var description: WalkDescription
     /// One summary per walked VMA, in address order.
     public var vmas: [VMASummary] = []
-    /// The first `limit` mismatches, in address order.
+    /// The first `limit` mismatches, in address order (all of them are
+    /// re-checked and counted, listed or not).
     public var mismatches: [Mismatch] = []
     /// Every page that differed at first sight.
     public var totalMismatches: UInt64 = 0
@@ -40,8 +41,6 @@ public struct VerifyReport: Sendable {
     public var persistentMismatches: UInt64 = 0
     /// The mismatches that agreed when re-checked.
     public var transientMismatches: UInt64 = 0
-    /// Mismatches beyond the re-check limit: counted as persistent.
-    public var uncheckedMismatches: UInt64 = 0
     /// Pages compared.
     public var pagesChecked: UInt64 = 0
     /// VMAs in /proc/PID/maps and in the walk that disagree (after a re-read).

@@ -138,12 +138,6 @@ import Testing
         #expect(rules.compare(heap, with: PagemapEntry(rawValue: Self.present | 1)).isEmpty)
     }
 
-    @Test func coalescedRecheckRangesStayWithinA2MiBSlot() {
-        let two: UInt64 = 2 << 20
-        let ranges = Verifier.coalesce([0x1000, 0x2000, 0x3000, two - 0x1000, two, 0x9000], pageSize: 4096)
-        #expect(ranges == [0x1000..<0x4000, 0x9000..<0xa000, (two - 0x1000)..<two, two..<(two + 0x1000)])
-    }
-
     // MARK: Rule 10, guard regions
 
     static let guardBit: UInt64 = 1 << 58

@@ -46,6 +46,7 @@ import Testing
             0x00007ffd00000000-0x00007ffd00001000 rw-s  1        0        0        0         shared-anon
             0x00007ffd10000000-0x00007ffd10002000 r--p  2        0        0        0         [vvar] (not walked)
             mismatch 0x00007f0000001000 (persistent): present: module 1, pagemap 0; pfn: module 0x1234, pagemap 0x1235
+            ... and 2 more mismatched pages, not listed (raise --limit)
             65541 pages checked, 3 mismatched (1 persistent, 2 transient): MISMATCH
 
             """
@@ -57,7 +58,6 @@ import Testing
             pid: 1, source: .kernel, geometry: .x86_64FourLevel, kernelRelease: "6.1.0-57-amd64",
             pfnVisible: false, start: 0, end: 0x1000))
         r.frozen = true
-        r.uncheckedMismatches = 0
         #expect(VerifyReportRenderer.text(r) == """
             pid 1: 4-level paging, kernel 6.1.0-57-amd64, PFNs hidden (needs CAP_SYS_ADMIN): not compared, target frozen
             VMA                                    PERM  PAGES    PRESENT  SWAPPED  MISMATCH  NAME
