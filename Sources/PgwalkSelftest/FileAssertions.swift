@@ -15,17 +15,20 @@ enum FileAssertions {
         // (NO_ANON_VMA: verify then expects pagemap's file bit on each page
         // without kpageflags); the written one got one with its first COW.
         let readOnly = try s.region("readonly")
-        guard try s.vma(of: readOnly).flags.contains(.noAnonVMA) else {
-            throw s.fail("the private mapping only read: expected NO_ANON_VMA, module shows \(try s.vma(of: readOnly).flags)")
+        let readOnlyFlags = try s.vma(of: readOnly).flags
+        guard readOnlyFlags.contains(.noAnonVMA) else {
+            throw s.fail("the private mapping only read: expected NO_ANON_VMA, module shows \(readOnlyFlags)")
         }
         guard try !s.vma(of: priv).flags.contains(.noAnonVMA) else {
             throw s.fail("the private mapping with COW copies: expected an anon_vma, module shows NO_ANON_VMA")
         }
         for i in 0..<readOnly.pageCount {
             try s.expectPresent(readOnly, i, lacks: [.write])
-            if s.pfnVisible, try s.pfn(readOnly, i) != s.pfn(view, i) {
-                throw s.failure(readOnly, i, expected: "the view's page-cache PFN \(Hex.short(try s.pfn(view, i)))",
-                                shows: "PFN \(Hex.short(try s.pfn(readOnly, i)))")
+            guard s.pfnVisible else { continue }
+            let shown = try s.pfn(readOnly, i), cached = try s.pfn(view, i)
+            if shown != cached {
+                throw s.failure(readOnly, i, expected: "the view's page-cache PFN \(Hex.short(cached))",
+                                shows: "PFN \(Hex.short(shown))")
             }
         }
         var faultAround = 0

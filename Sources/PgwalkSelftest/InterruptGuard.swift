@@ -13,13 +13,13 @@ import Musl
 /// The watcher stops the scenario program, restores the journal (closing
 /// it), then lets the signal kill the process as it would have, so the
 /// caller sees the usual exit status. `atexit` covers every other exit.
-public enum InterruptGuard {
+package enum InterruptGuard {
     nonisolated(unsafe) private static var journal: SystemSettings?
     nonisolated(unsafe) private static var installed = false
     static let signals = [SIGINT, SIGTERM, SIGHUP]
 
     /// Installs the watcher (once) and makes `settings` the journal it restores.
-    public static func install(restoring settings: SystemSettings) {
+    package static func install(restoring settings: SystemSettings) {
         journal = settings
         guard !installed else { return }
         installed = true
@@ -39,7 +39,7 @@ public enum InterruptGuard {
     }
 
     /// Restores the journal now and reports what could not be undone.
-    public static func restoreNow(closing: Bool) {
+    package static func restoreNow(closing: Bool) {
         guard let journal else { return }
         for failure in journal.restore(closing: closing) {
             let text = "pgwalkctl selftest: \(failure)\n"

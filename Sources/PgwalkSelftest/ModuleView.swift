@@ -3,9 +3,9 @@ import PgwalkKit
 /// One walk of a process by the module, decoded and indexed by address: what
 /// the scenario assertions look at ("the module's view" of
 /// docs/SCENARIOS.md section 3).
-public struct ModuleView: Sendable {
+package struct ModuleView: Sendable {
     /// What covers one 4 KiB page in the walk.
-    public enum Page: Sendable, Equatable {
+    package enum Page: Sendable, Equatable {
         /// A `pte_entry` call on a non-none entry (a PTE_RUN element).
         case pte(raw: UInt64, info: EntryInfo)
         /// A `pte_entry` call on a none entry (NONE_RUN).
@@ -20,7 +20,7 @@ public struct ModuleView: Sendable {
         case notWalked(VMA)
 
         /// The entry kind, NONE for none and holes, nil when not walked.
-        public var kind: EntryKind? {
+        package var kind: EntryKind? {
             switch self {
             case .pte(_, let info): return info.kind
             case .none, .hole: return EntryKind.none
@@ -30,7 +30,7 @@ public struct ModuleView: Sendable {
             }
         }
 
-        public var flags: EntryFlags {
+        package var flags: EntryFlags {
             switch self {
             case .pte(_, let info): return info.flags
             case .leaf(let record): return record.entry.info.flags
@@ -39,12 +39,12 @@ public struct ModuleView: Sendable {
             }
         }
 
-        public var isPresent: Bool { kind == .present }
+        package var isPresent: Bool { kind == .present }
         /// NONE_RUN or a HOLE: the page has no entry.
-        public var isEmpty: Bool { kind == EntryKind.none }
+        package var isEmpty: Bool { kind == EntryKind.none }
 
         /// Where the entry sits: pte, pmd, pud, or hugetlb.
-        public var placement: String {
+        package var placement: String {
             switch self {
             case .pte, .none: return "pte"
             case .hole(let depth): return "hole depth \(depth)"
@@ -54,7 +54,7 @@ public struct ModuleView: Sendable {
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .pte(_, let info): return "pte \(info)"
             case .none: return "pte none"
@@ -72,16 +72,16 @@ public struct ModuleView: Sendable {
         var page: Page
     }
 
-    public let header: StreamHeader
-    public let records: [StreamRecord]
+    package let header: StreamHeader
+    package let records: [StreamRecord]
     /// Bytes of the whole stream, END included.
-    public let streamBytes: UInt64
+    package let streamBytes: UInt64
     /// Seconds the walk took, request to END (0 for synthesised views).
-    public let seconds: Double
-    public let vmas: [VMA]
+    package let seconds: Double
+    package let vmas: [VMA]
     private let segments: [Segment]
 
-    public init(header: StreamHeader, records: [StreamRecord], streamBytes: UInt64 = 0, seconds: Double = 0) {
+    package init(header: StreamHeader, records: [StreamRecord], streamBytes: UInt64 = 0, seconds: Double = 0) {
         self.header = header
         self.records = records
         self.streamBytes = streamBytes
@@ -116,13 +116,13 @@ public struct ModuleView: Sendable {
         self.segments = segments.sorted { $0.start < $1.start }
     }
 
-    public var levels: Int { header.geometry.levels }
-    public var pfnVisible: Bool { header.flags.contains(.pfnVisible) }
-    public var recordCount: Int { records.count }
+    package var levels: Int { header.geometry.levels }
+    package var pfnVisible: Bool { header.flags.contains(.pfnVisible) }
+    package var recordCount: Int { records.count }
 
     /// What covers the page at `address`; nil when the walk said nothing
     /// about it (outside the walked range).
-    public func page(at address: UInt64) -> Page? {
+    package func page(at address: UInt64) -> Page? {
         var lo = 0, hi = segments.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -139,7 +139,7 @@ public struct ModuleView: Sendable {
 
     /// The PFN mapped at `address`: a present PTE's payload, or a huge leaf's
     /// payload plus the page's index in it.
-    public func pfn(at address: UInt64) -> UInt64? {
+    package func pfn(at address: UInt64) -> UInt64? {
         guard let page = page(at: address), page.isPresent else { return nil }
         let shift = UInt64(header.geometry.pageShift)
         switch page {
@@ -150,16 +150,16 @@ public struct ModuleView: Sendable {
         }
     }
 
-    public func vma(containing address: UInt64) -> VMA? { vmas.first { $0.contains(address) } }
+    package func vma(containing address: UInt64) -> VMA? { vmas.first { $0.contains(address) } }
 
     /// The VMAs that overlap `[start, end)`.
-    public func vmas(overlapping start: UInt64, _ end: UInt64) -> [VMA] {
+    package func vmas(overlapping start: UInt64, _ end: UInt64) -> [VMA] {
         vmas.filter { $0.start < end && $0.end > start }
     }
 
     /// The entry records (ENTRY, PTE_RUN, NONE_RUN, HOLE, HUGETLB) whose
     /// range overlaps `[start, end)`, in stream order.
-    public func entryRecords(overlapping start: UInt64, _ end: UInt64) -> [StreamRecord] {
+    package func entryRecords(overlapping start: UInt64, _ end: UInt64) -> [StreamRecord] {
         let pageSize = header.geometry.pageSize
         return records.filter { record in
             let range: (UInt64, UInt64)

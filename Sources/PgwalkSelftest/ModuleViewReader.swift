@@ -3,8 +3,8 @@ import PgwalkKit
 /// Walks a process with the module and keeps the whole decoded stream as a
 /// ``ModuleView``, timed. Scenario processes are small (a few hundred
 /// records), so holding the records is fine here, unlike in `walk`.
-public enum ModuleViewReader {
-    public static func walk(pid: Int32, start: UInt64? = nil, end: UInt64? = nil,
+package enum ModuleViewReader {
+    package static func walk(pid: Int32, start: UInt64? = nil, end: UInt64? = nil,
                             paths: ModulePaths = .default) throws -> ModuleView {
         let began = Clock.now
         let session = try WalkSession(request: WalkRequest(pid: pid, start: start, end: end, seq: true), paths: paths)

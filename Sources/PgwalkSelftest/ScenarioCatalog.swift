@@ -3,21 +3,21 @@ import PgwalkKit
 /// A scenario of `pgwalk-scenario` the selftest runs, with what the
 /// selftest sets up for it and the assertion it checks on the module's
 /// view (docs/SCENARIOS.md section 3).
-public struct ScenarioSpec: Sendable {
-    public var name: String
-    public var needs: [ScenarioNeed]
+package struct ScenarioSpec: Sendable {
+    package var name: String
+    package var needs: [ScenarioNeed]
     /// Throws the failed assertion; returns a note for the report.
-    public var check: @Sendable (ScenarioEvidence) throws(AssertionFailure) -> String?
+    package var check: @Sendable (ScenarioEvidence) throws(AssertionFailure) -> String?
     /// Walk the scenario's region on its own and time it (sparse).
-    public var walksRegionAlone: String?
+    package var walksRegionAlone: String?
 }
 
 /// The scenarios the selftest runs: those `pgwalk-scenario --list` prints
 /// (the table in Sources/pgwalk-scenario/main.c), in its order, less those
 /// it marks "not a selftest scenario". ScenarioListTests checks that they
 /// agree; adding a scenario: docs/SCENARIOS.md section 7.
-public enum ScenarioCatalog {
-    public static let all: [ScenarioSpec] = [
+package enum ScenarioCatalog {
+    package static let all: [ScenarioSpec] = [
         spec("anon-4k", AnonymousAssertions.anon4k),
         spec("anon-shared", ProcessPairAssertions.anonShared),
         spec("file-tmpfs", FileAssertions.privateAndView),
@@ -52,9 +52,9 @@ public enum ScenarioCatalog {
         spec("pfnmap", MappingAssertions.pfnmap),
     ]
 
-    public static func named(_ name: String) -> ScenarioSpec? { all.first { $0.name == name } }
+    package static func named(_ name: String) -> ScenarioSpec? { all.first { $0.name == name } }
 
-    public static var names: [String] { all.map(\.name) }
+    package static var names: [String] { all.map(\.name) }
 
     private static func spec(_ name: String, _ check: @escaping @Sendable (ScenarioEvidence) throws(AssertionFailure) -> String?,
                              needs: [ScenarioNeed] = [], region: String? = nil) -> ScenarioSpec {

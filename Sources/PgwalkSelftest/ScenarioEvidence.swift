@@ -3,21 +3,21 @@ import PgwalkKit
 /// Everything a scenario assertion may look at: the layout the scenario
 /// printed, the module's view of pid (and pid2), and the kernel's other
 /// views through narrow lookups, so that tests can synthesise all of it.
-public struct ScenarioEvidence: Sendable {
-    public var layout: ScenarioLayout
-    public var view: ModuleView
-    public var view2: ModuleView?
+package struct ScenarioEvidence: Sendable {
+    package var layout: ScenarioLayout
+    package var view: ModuleView
+    package var view2: ModuleView?
     /// A walk of just the `sparse` region, timed (the sparse scenario).
-    public var regionWalk: ModuleView?
+    package var regionWalk: ModuleView?
     /// /proc/PID/pagemap of pid at an address; nil when unreadable.
-    public var pagemap: @Sendable (_ pid: Int32, _ address: UInt64) -> PagemapEntry?
+    package var pagemap: @Sendable (_ pid: Int32, _ address: UInt64) -> PagemapEntry?
     /// /proc/kpageflags of a frame; nil when unreadable (not root).
-    public var kpageflags: @Sendable (_ pfn: UInt64) -> KernelPageFlags?
+    package var kpageflags: @Sendable (_ pfn: UInt64) -> KernelPageFlags?
     /// A /proc/PID/smaps field (in kB) of the VMA containing an address,
     /// read now (after the walk).
-    public var smapsKB: @Sendable (_ pid: Int32, _ address: UInt64, _ key: String) -> Int?
+    package var smapsKB: @Sendable (_ pid: Int32, _ address: UInt64, _ key: String) -> Int?
 
-    public init(layout: ScenarioLayout, view: ModuleView, view2: ModuleView? = nil, regionWalk: ModuleView? = nil,
+    package init(layout: ScenarioLayout, view: ModuleView, view2: ModuleView? = nil, regionWalk: ModuleView? = nil,
                 pagemap: @escaping @Sendable (Int32, UInt64) -> PagemapEntry? = { _, _ in nil },
                 kpageflags: @escaping @Sendable (UInt64) -> KernelPageFlags? = { _ in nil },
                 smapsKB: @escaping @Sendable (Int32, UInt64, String) -> Int? = { _, _, _ in nil }) {

@@ -2,10 +2,10 @@ import PgwalkKit
 
 /// A scenario assertion that did not hold: which one, where, expected
 /// against what the module showed.
-public struct AssertionFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct AssertionFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// The vocabulary the per-scenario checkers are written in: regions and

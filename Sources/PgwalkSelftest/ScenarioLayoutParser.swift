@@ -5,21 +5,21 @@ import PgwalkKit
 /// protocol asks; a known line that does not parse is an error naming the
 /// line, because a checker fed a half-read layout would judge the wrong
 /// pages.
-public struct ScenarioLayoutParser: Sendable {
-    public struct Malformed: Error, CustomStringConvertible, Equatable {
-        public var line: String
-        public var reason: String
-        public var description: String { "pgwalk-scenario printed a malformed line '\(line)': \(reason)" }
+package struct ScenarioLayoutParser: Sendable {
+    package struct Malformed: Error, CustomStringConvertible, Equatable {
+        package var line: String
+        package var reason: String
+        package var description: String { "pgwalk-scenario printed a malformed line '\(line)': \(reason)" }
     }
 
-    public private(set) var layout = ScenarioLayout()
+    package private(set) var layout = ScenarioLayout()
 
-    public init() {}
+    package init() {}
 
     /// True once `ready` or `skip` has been read: the layout is final.
-    public var isFinished: Bool { layout.outcome != nil }
+    package var isFinished: Bool { layout.outcome != nil }
 
-    public mutating func consume(_ line: String) throws(Malformed) {
+    package mutating func consume(_ line: String) throws(Malformed) {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let kind = fields.first else { return }
         func fail(_ reason: String) -> Malformed { Malformed(line: line, reason: reason) }
@@ -74,7 +74,7 @@ public struct ScenarioLayoutParser: Sendable {
     }
 
     /// Parses a whole output at once (tests, saved runs).
-    public static func parse(_ text: String) throws(Malformed) -> ScenarioLayout {
+    package static func parse(_ text: String) throws(Malformed) -> ScenarioLayout {
         var parser = ScenarioLayoutParser()
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             try parser.consume(String(line))

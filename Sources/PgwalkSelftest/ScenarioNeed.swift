@@ -2,7 +2,7 @@ import PgwalkKit
 
 /// A system setting a scenario needs beyond a stock system
 /// (docs/SCENARIOS.md section 2).
-public enum ScenarioNeed: Hashable, Sendable, CustomStringConvertible {
+package enum ScenarioNeed: Hashable, Sendable, CustomStringConvertible {
     /// Active swap (zram set up when there is none).
     case swap
     /// KSM running and scanning fast.
@@ -20,7 +20,7 @@ public enum ScenarioNeed: Hashable, Sendable, CustomStringConvertible {
     /// THP for shmem (memfd, shared anonymous): shmem_enabled not never.
     case shmemTHP
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .swap: return "swap"
         case .ksm: return "KSM"

@@ -8,14 +8,14 @@ import Musl
 /// One running `pgwalk-scenario NAME`: started with its stdin and stdout on
 /// pipes, read until `ready` or `skip`, stopped by closing its stdin (then
 /// SIGTERM, then SIGKILL), always reaped.
-public final class ScenarioProcess {
-    public struct Failed: Error, CustomStringConvertible {
-        public var description: String
+package final class ScenarioProcess {
+    package struct Failed: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public let pid: pid_t
+    package let pid: pid_t
     /// Seconds `stop()` waits after closing stdin, and again after SIGTERM.
-    public var graceSeconds: Double = 10
+    package var graceSeconds: Double = 10
     private var stdinFD: Int32
     private var stdoutFD: Int32
     private var stderrFD: Int32
@@ -26,7 +26,7 @@ public final class ScenarioProcess {
     /// The pid of the scenario program running now, for the signal watcher.
     nonisolated(unsafe) static var current: pid_t = 0
 
-    public init(binary: String, scenario: String, environment: [String] = []) throws {
+    package init(binary: String, scenario: String, environment: [String] = []) throws {
         var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
         guard makePipe(&toChild), makePipe(&fromChild), makePipe(&errors) else {
             throw Failed(description: "pipe: \(String(cString: strerror(errno)))")
@@ -72,7 +72,7 @@ public final class ScenarioProcess {
 
     /// Reads lines into `parser` until the layout is final (ready/skip),
     /// the program exits, or `deadline` (CLOCK_MONOTONIC seconds) passes.
-    public func readLayout(into parser: inout ScenarioLayoutParser, deadline: Double) throws {
+    package func readLayout(into parser: inout ScenarioLayoutParser, deadline: Double) throws {
         while !parser.isFinished {
             let left = deadline - Clock.now
             guard left > 0 else {
@@ -107,7 +107,7 @@ public final class ScenarioProcess {
     /// Stops the program and reaps it: stdin closed (it cleans up and exits),
     /// then SIGTERM, then SIGKILL. Returns its exit status if it exited.
     @discardableResult
-    public func stop() -> Int32? {
+    package func stop() -> Int32? {
         guard !reaped else { return nil }
         if stdinFD >= 0 { close(stdinFD); stdinFD = -1 }
         var status = waitForExit(seconds: graceSeconds)
@@ -126,7 +126,7 @@ public final class ScenarioProcess {
     }
 
     /// What the program printed on stderr so far.
-    public var standardError: String { String(decoding: errorText, as: UTF8.self).trimmingTrailingNewlines }
+    package var standardError: String { String(decoding: errorText, as: UTF8.self).trimmingTrailingNewlines }
 
     private func waitForExit(seconds: Double) -> Int32? {
         let deadline = Clock.now + seconds

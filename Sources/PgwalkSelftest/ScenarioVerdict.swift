@@ -1,14 +1,14 @@
 import PgwalkKit
 
 /// The outcome of one scenario in `pgwalkctl selftest`.
-public enum ScenarioVerdict: Sendable, Equatable {
+package enum ScenarioVerdict: Sendable, Equatable {
     case pass(String?)
     /// Which assertion, which page, expected against actual.
     case fail(String)
     /// What the system lacks and how to provide it.
     case skip(String)
 
-    public var word: String {
+    package var word: String {
         switch self {
         case .pass: return "PASS"
         case .fail: return "FAIL"
@@ -17,12 +17,12 @@ public enum ScenarioVerdict: Sendable, Equatable {
     }
 
     /// The reason (a failure or skip), or a note on a pass.
-    public var reason: String? {
+    package var reason: String? {
         switch self {
         case .pass(let note): return note
         case .fail(let why), .skip(let why): return why
         }
     }
 
-    public var isFailure: Bool { if case .fail = self { return true } else { return false } }
+    package var isFailure: Bool { if case .fail = self { return true } else { return false } }
 }

@@ -2,15 +2,15 @@ import PgwalkKit
 
 /// The results of `pgwalkctl selftest`, and their text and JSON forms
 /// (schema `pgwalk.selftest/1`, docs/JSON.md).
-public struct SelftestReport: Sendable {
-    public struct Result: Sendable {
-        public var name: String
-        public var verdict: ScenarioVerdict
-        public var seconds: Double
+package struct SelftestReport: Sendable {
+    package struct Result: Sendable {
+        package var name: String
+        package var verdict: ScenarioVerdict
+        package var seconds: Double
         /// Pages `verify` compared, pid and pid2 together.
-        public var pagesVerified: UInt64
+        package var pagesVerified: UInt64
 
-        public init(name: String, verdict: ScenarioVerdict, seconds: Double, pagesVerified: UInt64) {
+        package init(name: String, verdict: ScenarioVerdict, seconds: Double, pagesVerified: UInt64) {
             self.name = name
             self.verdict = verdict
             self.seconds = seconds
@@ -18,40 +18,40 @@ public struct SelftestReport: Sendable {
         }
     }
 
-    public var results: [Result] = []
-    public var pagingLevels: Int
-    public var kernelRelease: String
+    package var results: [Result] = []
+    package var pagingLevels: Int
+    package var kernelRelease: String
     /// Settings changed and restored, in order.
-    public var settingsChanged: [String] = []
+    package var settingsChanged: [String] = []
     /// Settings that could not be put back.
-    public var restoreFailures: [String] = []
+    package var restoreFailures: [String] = []
 
-    public init(pagingLevels: Int, kernelRelease: String) {
+    package init(pagingLevels: Int, kernelRelease: String) {
         self.pagingLevels = pagingLevels
         self.kernelRelease = kernelRelease
     }
 
-    public func count(_ word: String) -> Int { results.filter { $0.verdict.word == word }.count }
-    public var passed: Int { count("PASS") }
-    public var failed: Int { count("FAIL") + (restoreFailures.isEmpty ? 0 : 1) }
-    public var skipped: Int { count("SKIP") }
-    public var succeeded: Bool { failed == 0 }
+    package func count(_ word: String) -> Int { results.filter { $0.verdict.word == word }.count }
+    package var passed: Int { count("PASS") }
+    package var failed: Int { count("FAIL") + (restoreFailures.isEmpty ? 0 : 1) }
+    package var skipped: Int { count("SKIP") }
+    package var succeeded: Bool { failed == 0 }
 
-    public var summaryLine: String { "\(passed) passed, \(failed) failed, \(skipped) skipped" }
+    package var summaryLine: String { "\(passed) passed, \(failed) failed, \(skipped) skipped" }
 
     static let nameWidth = 15
 
-    public static var tableHeader: String {
+    package static var tableHeader: String {
         "scenario".padded(to: nameWidth) + " result  time    reason\n"
     }
 
-    public static func tableLine(_ r: Result) -> String {
+    package static func tableLine(_ r: Result) -> String {
         let time = (String(Double(Int(r.seconds * 10)) / 10) + "s").padded(to: 7)
         return r.name.padded(to: nameWidth) + " " + r.verdict.word.padded(to: 7) + " " + time + " "
             + (r.verdict.reason ?? "") + "\n"
     }
 
-    public var text: String {
+    package var text: String {
         var out = "pgwalkctl selftest: kernel \(kernelRelease), \(pagingLevels)-level paging\n"
         out += Self.tableHeader
         for r in results { out += Self.tableLine(r) }
@@ -60,13 +60,13 @@ public struct SelftestReport: Sendable {
     }
 
     /// Restore problems and the summary line.
-    public var footer: String {
+    package var footer: String {
         var out = ""
         for failure in restoreFailures { out += "restore: \(failure)\n" }
         return out + summaryLine + "\n"
     }
 
-    public var json: String {
+    package var json: String {
         var out = "{\n  \"schema\": \"pgwalk.selftest/1\",\n"
         out += "  \"kernel_release\": \(JSON.string(kernelRelease)),\n"
         out += "  \"paging_levels\": \(pagingLevels),\n"

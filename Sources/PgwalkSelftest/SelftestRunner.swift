@@ -10,34 +10,34 @@ import SystemPackage
 /// module, checks the scenario's assertion on the module's view and
 /// verifies it against pagemap; every system setting it changes is put
 /// back after each scenario (and on any exit, see ``InterruptGuard``).
-public struct SelftestRunner {
-    public struct Options: Sendable {
-        public var scenarios: [String] = ScenarioCatalog.names
+package struct SelftestRunner {
+    package struct Options: Sendable {
+        package var scenarios: [String] = ScenarioCatalog.names
         /// Apply the settings scenarios need (root only).
-        public var setup = true
-        public var binary: String
+        package var setup = true
+        package var binary: String
         /// Seconds a scenario may take to print `ready`.
-        public var setupTimeout: Double = 120
-        public var paths: ModulePaths = .default
+        package var setupTimeout: Double = 120
+        package var paths: ModulePaths = .default
         /// For the interruption test: once the first scenario's settings
         /// are applied, say so on stderr and wait for a signal, so that the
         /// test can interrupt at a known point instead of racing.
-        public var holdAfterSetup = false
+        package var holdAfterSetup = false
 
-        public init(binary: String) { self.binary = binary }
+        package init(binary: String) { self.binary = binary }
     }
 
-    public let options: Options
-    public let settings: SystemSettings
+    package let options: Options
+    package let settings: SystemSettings
     private let kernel = LiveKernelViews()
 
-    public init(options: Options, settings: SystemSettings = SystemSettings()) {
+    package init(options: Options, settings: SystemSettings = SystemSettings()) {
         self.options = options
         self.settings = settings
     }
 
     /// Runs every selected scenario; `progress` sees each result as it comes.
-    public func run(progress: (SelftestReport.Result) -> Void = { _ in }) -> SelftestReport {
+    package func run(progress: (SelftestReport.Result) -> Void = { _ in }) -> SelftestReport {
         var out = SelftestReport(pagingLevels: PagingGeometry.ofRunningKernel(paths: options.paths).levels,
                                  kernelRelease: SystemReport.kernelRelease)
         for name in options.scenarios {

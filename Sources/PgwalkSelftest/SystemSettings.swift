@@ -10,17 +10,17 @@ import SystemPackage
 /// signal watcher and the exit hook) does nothing twice. After
 /// `restore(closing: true)` no further change is accepted: the process is
 /// about to die.
-public final class SystemSettings: @unchecked Sendable {
-    public struct Closed: Error, CustomStringConvertible {
-        public var description: String { "the selftest is being interrupted: no more system settings are changed" }
+package final class SystemSettings: @unchecked Sendable {
+    package struct Closed: Error, CustomStringConvertible {
+        package var description: String { "the selftest is being interrupted: no more system settings are changed" }
     }
 
     /// A file write that failed, with what to check.
-    public struct WriteFailed: Error, CustomStringConvertible {
-        public var path: String
-        public var value: String
-        public var reason: String
-        public var description: String { "could not write '\(value)' to \(path): \(reason)" }
+    package struct WriteFailed: Error, CustomStringConvertible {
+        package var path: String
+        package var value: String
+        package var reason: String
+        package var description: String { "could not write '\(value)' to \(path): \(reason)" }
     }
 
     private struct Change {
@@ -30,26 +30,26 @@ public final class SystemSettings: @unchecked Sendable {
 
     /// Prefix of every /sys and /proc path: "" on a real system, a
     /// temporary directory in tests.
-    public let root: String
-    public let commands: CommandRunner
+    package let root: String
+    package let commands: CommandRunner
     private let lock = PthreadMutex()
     private var journal: [Change] = []
     private var closed = false
     /// Descriptions of the changes made, in order, kept after restore.
-    public private(set) var history: [String] = []
+    package private(set) var history: [String] = []
 
-    public init(root: String = "", commands: CommandRunner = SpawnedCommandRunner()) {
+    package init(root: String = "", commands: CommandRunner = SpawnedCommandRunner()) {
         self.root = root
         self.commands = commands
     }
 
-    public func path(_ absolute: String) -> String { root + absolute }
+    package func path(_ absolute: String) -> String { root + absolute }
 
     /// What is journaled now, newest last.
-    public var pending: [String] { lock.withLock { journal.map(\.description) } }
+    package var pending: [String] { lock.withLock { journal.map(\.description) } }
 
     /// Journals `description` with its undo. Call before making the change.
-    public func record(_ description: String, undo: @escaping () throws -> Void) throws {
+    package func record(_ description: String, undo: @escaping () throws -> Void) throws {
         try lock.withLock {
             guard !closed else { throw Closed() }
             journal.append(Change(description: description, undo: undo))
@@ -59,14 +59,14 @@ public final class SystemSettings: @unchecked Sendable {
 
     /// Drops the newest journal entry without running it (the change it
     /// guarded turned out not to happen, e.g. a command that failed).
-    public func forgetLast() {
+    package func forgetLast() {
         lock.withLock { _ = journal.popLast() }
     }
 
     /// Undoes every journaled change, newest first. Returns what failed to
     /// undo (each message says what to put back by hand).
     @discardableResult
-    public func restore(closing: Bool = false) -> [String] {
+    package func restore(closing: Bool = false) -> [String] {
         lock.withLock {
             if closing { closed = true }
             var failures: [String] = []
@@ -85,7 +85,7 @@ public final class SystemSettings: @unchecked Sendable {
 
     /// The value of a sysfs/procfs file: the `[selected]` word of a choice
     /// file such as transparent_hugepage/enabled, else the trimmed text.
-    public func read(_ absolute: String) -> String? {
+    package func read(_ absolute: String) -> String? {
         guard let bytes = try? ProcfsFile.readAll(FilePath(path(absolute)), perProcess: false) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self).trimmingTrailingNewlines
         if let open = text.firstIndex(of: "["), let close = text[open...].firstIndex(of: "]") {
@@ -94,11 +94,11 @@ public final class SystemSettings: @unchecked Sendable {
         return text
     }
 
-    public func readInt(_ absolute: String) -> Int? { read(absolute).flatMap { Int($0) } }
+    package func readInt(_ absolute: String) -> Int? { read(absolute).flatMap { Int($0) } }
 
     /// Sets a file to `value`, journaling its previous value first. Does
     /// nothing (and journals nothing) if it already holds `value`.
-    public func set(_ absolute: String, to value: String) throws {
+    package func set(_ absolute: String, to value: String) throws {
         guard let previous = read(absolute) else {
             throw WriteFailed(path: path(absolute), value: value, reason: "it cannot be read (missing in this kernel?)")
         }
@@ -113,7 +113,7 @@ public final class SystemSettings: @unchecked Sendable {
 
     /// Writes without journaling (undo actions, and writes whose undo is a
     /// different file, like zram's reset).
-    public func rawWrite(_ absolute: String, _ value: String) throws {
+    package func rawWrite(_ absolute: String, _ value: String) throws {
         let full = path(absolute)
         do {
             // O_TRUNC as the shell's `echo v > file`: sysfs ignores it, a
@@ -127,30 +127,30 @@ public final class SystemSettings: @unchecked Sendable {
         }
     }
 
-    public func exists(_ absolute: String) -> Bool {
+    package func exists(_ absolute: String) -> Bool {
         var st = stat()
         return stat(path(absolute), &st) == 0
     }
 
     // MARK: - Commands
 
-    public struct CommandFailed: Error, CustomStringConvertible {
-        public var command: [String]
-        public var status: Int32
-        public var output: String
-        public var description: String {
+    package struct CommandFailed: Error, CustomStringConvertible {
+        package var command: [String]
+        package var status: Int32
+        package var output: String
+        package var description: String {
             "'\(command.joined(separator: " "))' failed (status \(status))" + (output.isEmpty ? "" : ": \(output)")
         }
     }
 
     /// Runs a command; throws if it fails.
-    public func run(_ command: [String]) throws {
+    package func run(_ command: [String]) throws {
         let result = commands.run(command)
         guard result.status == 0 else { throw CommandFailed(command: command, status: result.status, output: result.output) }
     }
 
     /// Runs `command`, journaling `undo` first; forgets it if the command fails.
-    public func run(_ command: [String], undo: [String]) throws {
+    package func run(_ command: [String], undo: [String]) throws {
         try record(command.joined(separator: " ")) { [self] in try run(undo) }
         do {
             try run(command)

@@ -6,17 +6,17 @@ import PgwalkKit
 /// A need that cannot be met is not an error here: the scenario program
 /// checks for itself and prints `skip REASON`; the setup's message is added
 /// to that reason.
-public struct SystemSetup: Sendable {
-    public let settings: SystemSettings
+package struct SystemSetup: Sendable {
+    package let settings: SystemSettings
 
-    public init(settings: SystemSettings) { self.settings = settings }
+    package init(settings: SystemSettings) { self.settings = settings }
 
     static let thpDirectory = "/sys/kernel/mm/transparent_hugepage"
     static let ksmDirectory = "/sys/kernel/mm/ksm"
     static func hugepages(_ kb: Int) -> String { "/sys/kernel/mm/hugepages/hugepages-\(kb)kB" }
 
     /// Applies `need`; returns a note on what could not be done, or nil.
-    public func apply(_ need: ScenarioNeed) -> String? {
+    package func apply(_ need: ScenarioNeed) -> String? {
         do {
             switch need {
             case .swap: try ZramSwap(settings: settings).ensureSwap()

@@ -40,10 +40,10 @@ public struct AllProcessesVerifier {
     public struct Summary: Sendable, Equatable {
         /// How the processes ended: verified (`done`), skipped, failed.
         public var counts = ProcessSweep.Counts()
-        /// Verified processes with no persistent mismatch.
-        public var matched = 0
         /// Verified processes with a persistent mismatch (or VMA difference).
         public var mismatched = 0
+        /// Verified processes with no persistent mismatch.
+        public var matched: Int { counts.done - mismatched }
         /// Pages compared, over every verified process.
         public var pagesChecked: UInt64 = 0
         /// Persistent mismatches, over every verified process.
@@ -59,7 +59,7 @@ public struct AllProcessesVerifier {
         public mutating func add(_ outcome: Outcome) {
             counts.add(outcome)
             if case .done(let report) = outcome {
-                if report.matches { matched += 1 } else { mismatched += 1 }
+                if !report.matches { mismatched += 1 }
                 pagesChecked += report.pagesChecked
                 persistentMismatches += report.persistentMismatches
             }

@@ -32,6 +32,7 @@ final class PageChecker {
     func enter(_ vma: VMA) {
         current = vma
         templates.removeAll(keepingCapacity: true)
+        frameFlagsNeeded.removeAll(keepingCapacity: true)
         walkedVMAs.append(vma)
         report.vmas.append(VerifyReport.VMASummary(vma: vma))
         if vma.flags.contains(.notWalked) {
@@ -162,10 +163,7 @@ final class PageChecker {
         // every page of the row (kind, placement, flags and VMA decide).
         let rowFrameFlags = frameFlags.flatMap { reader -> KernelPageFlagsReader? in
             guard expectation.pfnsVisible, row.kind.payloadIsPFN else { return nil }
-            let first = PageExpectation.ModulePage(
-                address: row.start, placement: row.placement, kind: row.kind, flags: row.flags,
-                swapType: row.swapType, payload: 0, vma: vma)
-            return expectation.needsFrameFlags(first) ? reader : nil
+            return needsFrameFlags(key, row: row, vma: vma) ? reader : nil
         }
         var anonymousKey = key, fileKey = key
         anonymousKey.frameIsAnonymous = true
@@ -243,6 +241,21 @@ final class PageChecker {
         } catch {
             self.error = error
         }
+    }
+
+    /// Whether pages of `key` in the current VMA need their frame's flags,
+    /// per key and VMA (`needsFrameFlags` looks at neither address nor
+    /// payload), asked once: a `ModulePage` holds a copy of the VMA, and
+    /// building one for every row was about 1% of a many-vmas verify.
+    private var frameFlagsNeeded: [(key: RowKey, needed: Bool)] = []
+
+    private func needsFrameFlags(_ key: RowKey, row: MappingRow, vma: VMA) -> Bool {
+        if let known = frameFlagsNeeded.first(where: { $0.key == key }) { return known.needed }
+        let needed = expectation.needsFrameFlags(PageExpectation.ModulePage(
+            address: row.start, placement: row.placement, kind: row.kind, flags: row.flags,
+            swapType: row.swapType, payload: 0, vma: vma))
+        if frameFlagsNeeded.count < 8 { frameFlagsNeeded.append((key, needed)) }
+        return needed
     }
 
     /// Keeps `bits` as what a page of `key` in the current VMA matched with.

@@ -118,7 +118,7 @@ public struct Verifier {
             // VMAs change under a running target: look again before calling it.
             let again = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
                                  guardRegions: guardRegions, resources: resources, collect: false,
-                                 phases: &phases, phase: "maps")
+                                 phases: &phases, phase: nil)
             first.report.vmaDifferences = try compareVMAs(walked: again.walkedVMAs, target: target)
         }
         phases.add("maps", seconds: PhaseTimes.seconds(since: mapsStart))
@@ -135,17 +135,18 @@ public struct Verifier {
     }
 
     /// One walk and its checks; the session's open goes to `session`, the
-    /// rest to `phase` (a pass inside `maps` counts there whole).
+    /// rest to `phase`. With no `phase`, the caller times the pass whole
+    /// (the second pass of `maps`).
     private func pass(start: UInt64?, end: UInt64?, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?,
                       guardRegions: GuardRegionAnswer, resources: RunResources, collect: Bool,
-                      phases: inout PhaseTimes, phase: String) throws -> Pass {
+                      phases: inout PhaseTimes, phase: String?) throws -> Pass {
         let opening = ContinuousClock.now
         let session = try resources.openSession(WalkRequest(pid: options.pid, start: start, end: end, seq: true))
         defer { try? session.close() }
         let opened = ContinuousClock.now
-        if phase != "maps" { phases.add("session", seconds: PhaseTimes.seconds(since: opening)) }
+        if phase != nil { phases.add("session", seconds: PhaseTimes.seconds(since: opening)) }
         let decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
-        defer { if phase != "maps" { phases.add(phase, seconds: PhaseTimes.seconds(since: opened)) } }
+        defer { if let phase { phases.add(phase, seconds: PhaseTimes.seconds(since: opened)) } }
         return try Self.check(decoder, pagemap: pagemap, frameFlags: frameFlags,
                               limit: collect ? options.mismatchLimit : 0,
                               guardRegions: guardRegions, pid: options.pid,

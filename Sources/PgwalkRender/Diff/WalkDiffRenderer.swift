@@ -2,10 +2,10 @@ import PgwalkKit
 
 /// The text and JSON (`pgwalk.diff/1`, docs/JSON.md) forms of a
 /// ``WalkDiff``.
-public enum WalkDiffRenderer {
+package enum WalkDiffRenderer {
     /// One line per changed VMA with its pages by change, then one per run
     /// of pages changed alike: at most `runsPerVMA` of them (0: all).
-    public static func text(_ diff: WalkDiff, runsPerVMA: Int = 0) -> String {
+    package static func text(_ diff: WalkDiff, runsPerVMA: Int = 0) -> String {
         let a = diff.before
         let b = diff.after
         var lines: [String] = []
@@ -72,7 +72,7 @@ public enum WalkDiffRenderer {
         return text
     }
 
-    public static func json(_ diff: WalkDiff) -> String {
+    package static func json(_ diff: WalkDiff) -> String {
         let a = diff.before
         let b = diff.after
         var s = "{\"schema\":\"pgwalk.diff/1\",\"pid\":\(b.pid),\"kernel_release\":\(JSON.string(b.kernelRelease))"

@@ -10,15 +10,15 @@ import PgwalkKit
 /// `data-class`, `data-start`, `data-end` attributes (split in two where it
 /// crosses a line's end), every VMA a `rect class="vma"`, every break a
 /// `rect class="break"`: a script or a test can find them in the DOM.
-public enum AddressSpaceMapHTML {
-    public static let lineWidth = 1200.0
+package enum AddressSpaceMapHTML {
+    package static let lineWidth = 1200.0
     static let left = 20.0
     static let top = 96.0
     static let lineHeight = 66.0
     static let trackOffset = 14.0
     static let trackHeight = 26.0
 
-    public static func render(_ map: AddressSpaceMap) -> String {
+    package static func render(_ map: AddressSpaceMap) -> String {
         let d = map.description
         let lines = max(1, Int((map.length / lineWidth).rounded(.up)))
         let width = Int(left * 2 + lineWidth)

@@ -3,20 +3,20 @@ import PgwalkKit
 /// What one `walk` or `verify` cost, for `--stats`: one line of key=value
 /// pairs, so that a script (or `bench/run.sh`) can time the work itself
 /// without the process's start-up, and see how big the module's stream was.
-public struct RunStatistics: Sendable, Equatable {
+package struct RunStatistics: Sendable, Equatable {
     /// The subcommand: `walk` or `verify`.
-    public var command: String
+    package var command: String
     /// From just before the first file was opened to the last row or page
     /// compared.
-    public var seconds: Double
+    package var seconds: Double
     /// Counts, printed in this order after `seconds`.
-    public var counts: [Count]
+    package var counts: [Count]
 
-    public struct Count: Sendable, Equatable {
-        public var key: String
-        public var value: UInt64
+    package struct Count: Sendable, Equatable {
+        package var key: String
+        package var value: UInt64
 
-        public init(_ key: String, _ value: UInt64) {
+        package init(_ key: String, _ value: UInt64) {
             self.key = key
             self.value = value
         }
@@ -26,7 +26,7 @@ public struct RunStatistics: Sendable, Equatable {
     /// as `t_NAME=SECONDS`, in the order the phases were first timed.
     package var phases = PhaseTimes()
 
-    public init(command: String, seconds: Double, counts: [Count] = []) {
+    package init(command: String, seconds: Double, counts: [Count] = []) {
         self.command = command
         self.seconds = seconds
         self.counts = counts
@@ -40,7 +40,7 @@ public struct RunStatistics: Sendable, Equatable {
     /// The whole stream's size from its END record, which counts what came
     /// before it: `records` and `stream_bytes` include the END record itself
     /// (so `stream_bytes` is the size of a stream saved with `--output`).
-    public static func streamCounts(_ end: EndRecord) -> [Count] {
+    package static func streamCounts(_ end: EndRecord) -> [Count] {
         let endLength = UInt64(StreamRecordType.end.fixedLength!)
         return [Count("records", end.records + 1), Count("stream_bytes", end.streamBytes + endLength),
                 Count("chunks", UInt64(end.chunks))]
@@ -48,7 +48,7 @@ public struct RunStatistics: Sendable, Equatable {
 
     /// `pgwalkctl walk: seconds=0.052310 records=1312 ... t_session=0.004100
     /// ...`, seconds to the microsecond.
-    public var line: String {
+    package var line: String {
         var text = "pgwalkctl \(command): seconds=" + Self.decimal(seconds)
         for count in counts {
             text += " \(count.key)=\(count.value)"

@@ -1,13 +1,12 @@
 import PgwalkKit
 
 /// Elapsed time on the monotonic clock, for `--stats` (RunStatistics).
-public struct Stopwatch: Sendable {
+package struct Stopwatch: Sendable {
     private let start = ContinuousClock.now
 
-    public init() {}
+    /// A stopwatch started now.
+    package init() {}
 
-    public var seconds: Double {
-        let elapsed = start.duration(to: .now).components
-        return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-    }
+    /// The seconds since the stopwatch was started.
+    package var seconds: Double { PhaseTimes.seconds(since: start) }
 }

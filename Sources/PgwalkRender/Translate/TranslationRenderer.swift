@@ -9,8 +9,8 @@ import PgwalkKit
 ///       p4d [  0] folded into the pgd (the same entry)
 ///       ...
 ///       => 2M pmd leaf, physical 0x3001234
-public enum TranslationRenderer {
-    public static func text(_ translations: [Translation], description d: WalkDescription) -> String {
+package enum TranslationRenderer {
+    package static func text(_ translations: [Translation], description d: WalkDescription) -> String {
         var lines = ["pid \(d.pid) (\(d.source.rawValue)): \(d.geometry.levels)-level paging, kernel \(d.kernelRelease), "
             + "PFNs \(d.pfnVisible ? "shown" : "hidden (needs CAP_SYS_ADMIN)")"]
         for t in translations {
@@ -117,7 +117,7 @@ public enum TranslationRenderer {
         }
     }
 
-    public static func json(_ translations: [Translation], description d: WalkDescription) -> String {
+    package static func json(_ translations: [Translation], description d: WalkDescription) -> String {
         var s = "{\"schema\":\"pgwalk.translate/1\",\"pid\":\(d.pid),\"source\":\"\(d.source.rawValue)\""
         s += ",\"kernel_release\":\(JSON.string(d.kernelRelease)),\"paging_levels\":\(d.geometry.levels)"
         s += ",\"page_size\":\(d.geometry.pageSize),\"pfn_visible\":\(d.pfnVisible),\"translations\":["

@@ -10,8 +10,8 @@ import PgwalkKit
 ///
 /// `depth` limits the levels whose contents are shown: the tables one level
 /// further down still get their one summary line.
-public enum PageTableTreeRenderer {
-    public static func text(_ tree: PageTableTree, description d: WalkDescription, depth: Int?, to out: TextOutput) {
+package enum PageTableTreeRenderer {
+    package static func text(_ tree: PageTableTree, description d: WalkDescription, depth: Int?, to out: TextOutput) {
         out.write("pid \(d.pid) (\(d.source.rawValue)): \(d.geometry.levels)-level paging, kernel \(d.kernelRelease), "
             + "PFNs \(d.pfnVisible ? "shown" : "hidden (needs CAP_SYS_ADMIN)")"
             + (d.geometry.isFolded(.p4d) ? ", p4d folded into the pgd" : "") + "\n")
@@ -68,7 +68,7 @@ public enum PageTableTreeRenderer {
         }
     }
 
-    public static func json(_ tree: PageTableTree, description d: WalkDescription, depth: Int?, status: Int32,
+    package static func json(_ tree: PageTableTree, description d: WalkDescription, depth: Int?, status: Int32,
                             to out: TextOutput) {
         out.write("{\"schema\":\"pgwalk.tree/1\",\"pid\":\(d.pid),\"source\":\"\(d.source.rawValue)\"")
         out.write(",\"kernel_release\":\(JSON.string(d.kernelRelease)),\"paging_levels\":\(d.geometry.levels)")

@@ -4,11 +4,11 @@ import PgwalkKit
 /// `verify --all`: one line (or one JSON entry) per process as it is
 /// verified, then the total. Kernel threads are only counted: they have no
 /// address space to show.
-public enum AllProcessesVerifyRenderer {
+package enum AllProcessesVerifyRenderer {
     // MARK: Text
 
     /// The line of one process; nil for a kernel thread.
-    public static func textLine(_ entry: ProcessList.Entry, _ outcome: AllProcessesVerifier.Outcome) -> String? {
+    package static func textLine(_ entry: ProcessList.Entry, _ outcome: AllProcessesVerifier.Outcome) -> String? {
         let who = "pid \(entry.pid) (\(entry.command))"
         switch outcome {
         case .done(let r):
@@ -30,7 +30,7 @@ public enum AllProcessesVerifyRenderer {
     }
 
     /// The closing line: how many processes ended how.
-    public static func textTotal(_ s: AllProcessesVerifier.Summary) -> String {
+    package static func textTotal(_ s: AllProcessesVerifier.Summary) -> String {
         let c = s.counts
         let verdict = s.matches ? "all verified processes match" : "MISMATCH"
         return "\(c.listed) processes: \(c.done) verified (\(s.matched) match, \(s.mismatched) mismatch), "
@@ -50,11 +50,11 @@ public enum AllProcessesVerifyRenderer {
     // MARK: JSON
 
     /// The start of the document, up to the first process entry.
-    public static let jsonBegin = "{\"schema\":\"pgwalk.verify-all/1\",\"processes\":["
+    package static let jsonBegin = "{\"schema\":\"pgwalk.verify-all/1\",\"processes\":["
 
     /// One entry of `processes`, with its leading comma unless `first`; nil
     /// for a kernel thread.
-    public static func jsonEntry(_ entry: ProcessList.Entry, _ outcome: AllProcessesVerifier.Outcome,
+    package static func jsonEntry(_ entry: ProcessList.Entry, _ outcome: AllProcessesVerifier.Outcome,
                                  first: Bool) -> String? {
         var s = "{\"pid\":\(entry.pid),\"command\":\(JSON.string(entry.command))"
         switch outcome {
@@ -75,7 +75,7 @@ public enum AllProcessesVerifyRenderer {
     }
 
     /// The end of the document: the counts and the result.
-    public static func jsonEnd(_ s: AllProcessesVerifier.Summary) -> String {
+    package static func jsonEnd(_ s: AllProcessesVerifier.Summary) -> String {
         "\n]," + countsJSON(s.counts, done: "verified") + ",\"matched\":\(s.matched),\"mismatched\":\(s.mismatched)"
             + ",\"pages\":\(s.pagesChecked),\"persistent\":\(s.persistentMismatches)}"
             + ",\"result\":\"\(s.matches ? "match" : "mismatch")\"}\n"

@@ -2,8 +2,8 @@ import PgwalkKit
 
 /// The text and JSON (`pgwalk.verify/1`, docs/JSON.md) forms of a
 /// ``VerifyReport``.
-public enum VerifyReportRenderer {
-    public static func text(_ r: VerifyReport) -> String {
+package enum VerifyReportRenderer {
+    package static func text(_ r: VerifyReport) -> String {
         let d = r.description
         // A line per VMA: written as bytes (``ByteText``), a process can
         // have tens of thousands.
@@ -61,7 +61,7 @@ public enum VerifyReportRenderer {
         return out.string
     }
 
-    public static func json(_ r: VerifyReport) -> String {
+    package static func json(_ r: VerifyReport) -> String {
         let d = r.description
         var s = "{\"schema\":\"pgwalk.verify/1\",\"pid\":\(d.pid),\"kernel_release\":\(JSON.string(d.kernelRelease))"
         s += ",\"paging_levels\":\(d.geometry.levels),\"pfn_visible\":\(d.pfnVisible),\"frozen\":\(r.frozen)"

@@ -5,27 +5,27 @@ import PgwalkKit
 /// `pgwalk.walk/1` document under `walk`; it is written once the process
 /// is done, so that a process that exits mid-way leaves no half document.
 /// Kernel threads are only counted.
-public final class AllProcessesWalkJSONRenderer {
+package final class AllProcessesWalkJSONRenderer {
     private let out: TextOutput
     private var first = true
     private var begun = false
 
     /// A renderer writing to `output`.
-    public init(output: TextOutput) {
+    package init(output: TextOutput) {
         self.out = output
     }
 
     /// The start of the document; written by the first entry or the end
     /// if not before, so that a run that fails before its first process
     /// prints nothing.
-    public func begin() {
+    package func begin() {
         guard !begun else { return }
         begun = true
         out.write("{\"schema\":\"pgwalk.walk-all/1\",\"processes\":[")
     }
 
     /// One process's entry; nothing for a kernel thread.
-    public func process(_ entry: ProcessList.Entry, _ outcome: ProcessSweep.Outcome<CollectedWalk>) {
+    package func process(_ entry: ProcessList.Entry, _ outcome: ProcessSweep.Outcome<CollectedWalk>) {
         var head = "{\"pid\":\(entry.pid),\"command\":\(JSON.string(entry.command))"
         switch outcome {
         case .done:
@@ -47,7 +47,7 @@ public final class AllProcessesWalkJSONRenderer {
     }
 
     /// The end of the document: the counts.
-    public func end(_ counts: ProcessSweep.Counts) {
+    package func end(_ counts: ProcessSweep.Counts) {
         begin()
         out.write("\n]," + AllProcessesVerifyRenderer.countsJSON(counts, done: "walked") + "}}\n")
         out.flush()

@@ -8,7 +8,7 @@ import SystemPackage
 /// Whether to show one at all is ``shouldShow(standardOutputIsTerminal:standardErrorIsTerminal:machineReadable:)``'s
 /// decision: only for people at a terminal, never into a file, a pipe or
 /// JSON.
-public final class ProgressLine: @unchecked Sendable {
+package final class ProgressLine: @unchecked Sendable {
     private let label: String
     private let end: UInt64
     private let after: Double
@@ -20,19 +20,19 @@ public final class ProgressLine: @unchecked Sendable {
 
     /// Seconds before the line first appears, unless the environment says
     /// otherwise (`PGWALK_PROGRESS_AFTER`, for tests).
-    public static func delay(environment: [String: String]) -> Double {
+    package static func delay(environment: [String: String]) -> Double {
         environment["PGWALK_PROGRESS_AFTER"].flatMap(Double.init) ?? 1.0
     }
 
     /// Progress goes to standard error, between the lines of the output on
     /// standard output: only when both are a terminal, and never with
     /// machine-readable output (JSON, CSV), which a script reads.
-    public static func shouldShow(standardOutputIsTerminal: Bool, standardErrorIsTerminal: Bool,
+    package static func shouldShow(standardOutputIsTerminal: Bool, standardErrorIsTerminal: Bool,
                                   machineReadable: Bool) -> Bool {
         standardOutputIsTerminal && standardErrorIsTerminal && !machineReadable
     }
 
-    public init(label: String, end: UInt64, after: Double = 1.0, fileDescriptor: FileDescriptor = .standardError) {
+    package init(label: String, end: UInt64, after: Double = 1.0, fileDescriptor: FileDescriptor = .standardError) {
         self.label = label
         self.end = end
         self.after = after
@@ -40,7 +40,7 @@ public final class ProgressLine: @unchecked Sendable {
     }
 
     /// The work has reached `address`.
-    public func update(address: UInt64) {
+    package func update(address: UInt64) {
         // The clock is read once every 64 calls: rows come fast.
         calls &+= 1
         guard calls & 63 == 1 || after == 0 else { return }
@@ -54,7 +54,7 @@ public final class ProgressLine: @unchecked Sendable {
     }
 
     /// Erases the line (before output is written, and at the end).
-    public func clear() {
+    package func clear() {
         guard visible else { return }
         visible = false
         _ = try? fd.writeAll("\r\u{1b}[K".utf8)
@@ -63,25 +63,25 @@ public final class ProgressLine: @unchecked Sendable {
 
 /// A ``WalkRenderer`` that reports each VMA and row's address to a
 /// ``ProgressLine`` and hands it on.
-public final class ProgressWalkRenderer: WalkRenderer {
+package final class ProgressWalkRenderer: WalkRenderer {
     private let base: WalkRenderer
     private let progress: ProgressLine
 
-    public init(_ base: WalkRenderer, progress: ProgressLine) {
+    package init(_ base: WalkRenderer, progress: ProgressLine) {
         self.base = base
         self.progress = progress
     }
 
-    public func begin(_ description: WalkDescription) { base.begin(description) }
-    public func vma(_ vma: VMA) {
+    package func begin(_ description: WalkDescription) { base.begin(description) }
+    package func vma(_ vma: VMA) {
         progress.update(address: vma.start)
         base.vma(vma)
     }
-    public func row(_ row: MappingRow) {
+    package func row(_ row: MappingRow) {
         progress.update(address: row.start)
         base.row(row)
     }
-    public func end(status: Int32) {
+    package func end(status: Int32) {
         progress.clear()
         base.end(status: status)
     }

@@ -3,23 +3,23 @@ import PgwalkKit
 /// `pgwalkctl walk --format csv`: one line per row, with a header line.
 /// Columns: vma_start, vma_end, start, end, pages, level, kind, flags
 /// (joined by `|`), pfn, swap_type, swap_offset. Empty where not applicable.
-public final class WalkCSVRenderer: WalkRenderer {
+package final class WalkCSVRenderer: WalkRenderer {
     private let out: TextOutput
     private var current: VMA?
 
-    public init(output: TextOutput) {
+    package init(output: TextOutput) {
         self.out = output
     }
 
-    public func begin(_ d: WalkDescription) {
+    package func begin(_ d: WalkDescription) {
         out.write("vma_start,vma_end,start,end,pages,level,kind,flags,pfn,swap_type,swap_offset\n")
     }
 
-    public func vma(_ vma: VMA) {
+    package func vma(_ vma: VMA) {
         current = vma
     }
 
-    public func row(_ row: MappingRow) {
+    package func row(_ row: MappingRow) {
         let vmaStart = current.map { Hex.short($0.start) } ?? ""
         let vmaEnd = current.map { Hex.short($0.end) } ?? ""
         var pfn = "", swapType = "", swapOffset = ""
@@ -32,7 +32,7 @@ public final class WalkCSVRenderer: WalkRenderer {
             + "\(row.placement),\(row.kind),\(row.flags.names.joined(separator: "|")),\(pfn),\(swapType),\(swapOffset)\n")
     }
 
-    public func end(status: Int32) {
+    package func end(status: Int32) {
         out.flush()
     }
 }

@@ -5,24 +5,24 @@ import PgwalkKit
 ///
 /// Addresses are strings ("0x..."): JSON numbers lose precision above 2^53.
 /// PFNs, swap offsets and counts are numbers.
-public final class WalkJSONRenderer: WalkRenderer {
+package final class WalkJSONRenderer: WalkRenderer {
     private let out: TextOutput
     private var openVMA = false
     private var firstVMA = true
     private var firstRow = true
 
-    public init(output: TextOutput) {
+    package init(output: TextOutput) {
         self.out = output
     }
 
-    public func begin(_ d: WalkDescription) {
+    package func begin(_ d: WalkDescription) {
         out.write("{\"schema\":\"pgwalk.walk/1\",\"pid\":\(d.pid),\"source\":\"\(d.source.rawValue)\"")
         out.write(",\"kernel_release\":\(JSON.string(d.kernelRelease)),\"paging_levels\":\(d.geometry.levels)")
         out.write(",\"page_size\":\(d.geometry.pageSize),\"pfn_visible\":\(d.pfnVisible)")
         out.write(",\"start\":\"\(Hex.short(d.start))\",\"end\":\"\(Hex.short(d.end))\",\"vmas\":[")
     }
 
-    public func vma(_ vma: VMA) {
+    package func vma(_ vma: VMA) {
         closeVMA()
         if !firstVMA { out.write(",") }
         firstVMA = false
@@ -33,7 +33,7 @@ public final class WalkJSONRenderer: WalkRenderer {
         firstRow = true
     }
 
-    public func row(_ row: MappingRow) {
+    package func row(_ row: MappingRow) {
         guard openVMA else { return }
         if !firstRow { out.write(",") }
         firstRow = false
@@ -54,7 +54,7 @@ public final class WalkJSONRenderer: WalkRenderer {
         return text + ",\"entries\":\(row.entryCount),\"raw\":\"\(Hex.short(row.raw))\",\"raw_step\":\"\(Hex.short(row.rawStep))\""
     }
 
-    public func end(status: Int32) {
+    package func end(status: Int32) {
         closeVMA()
         out.write("\n],\"status\":\(status)}\n")
         out.flush()

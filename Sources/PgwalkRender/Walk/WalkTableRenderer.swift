@@ -5,22 +5,22 @@ import PgwalkKit
 ///
 ///     0x00007f1c2e000000-0x00007f1c2e200000 rw-p anon
 ///       0x00007f1c2e000000-0x00007f1c2e200000    2M pmd  present  RW USR ACC DRT NX  pfn 0x10a00
-public final class WalkTableRenderer: WalkRenderer {
+package final class WalkTableRenderer: WalkRenderer {
     private let out: TextOutput
     private var pageShift = 12
 
-    public init(output: TextOutput) {
+    package init(output: TextOutput) {
         self.out = output
     }
 
-    public func begin(_ d: WalkDescription) {
+    package func begin(_ d: WalkDescription) {
         pageShift = d.geometry.pageShift
         out.write("pid \(d.pid) (\(d.source.rawValue)): \(d.geometry.levels)-level paging, kernel \(d.kernelRelease), "
             + "PFNs \(d.pfnVisible ? "shown" : "hidden (needs CAP_SYS_ADMIN)")\n")
         out.write("range \(Hex.address(d.start))-\(Hex.address(d.end))\n")
     }
 
-    public func vma(_ vma: VMA) {
+    package func vma(_ vma: VMA) {
         var line = "\(Hex.address(vma.start))-\(Hex.address(vma.end)) \(vma.permissions) \(vma.backing)"
         if !vma.name.isEmpty { line += " " + vma.name }
         if vma.flags.contains(.notWalked) { line += "  (not walked: VM_PFNMAP)" }
@@ -28,7 +28,7 @@ public final class WalkTableRenderer: WalkRenderer {
         out.write(line + "\n")
     }
 
-    public func row(_ row: MappingRow) {
+    package func row(_ row: MappingRow) {
         out.write("  \(Hex.address(row.start))-\(Hex.address(row.end)) " + Self.rowColumns(row) + "\n")
     }
 
@@ -47,7 +47,7 @@ public final class WalkTableRenderer: WalkRenderer {
         return line.trimmingTrailingSpaces()
     }
 
-    public func end(status: Int32) {
+    package func end(status: Int32) {
         if status != 0 {
             out.write("walk ended early: \(LinuxErrno.name(Int64(status)))\(status == LinuxErrno.noSuchProcess ? " (the target exited)" : "")\n")
         }
