@@ -59,7 +59,8 @@ public struct VMAFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
         (.hugetlb, "HUGETLB"), (.softDirty, "SOFTDIRTY"), (.uffdMissing, "UFFD_MISSING"),
         (.uffdWP, "UFFD_WP"), (.hugePage, "HUGEPAGE"), (.noHugePage, "NOHUGEPAGE"),
         (.mergeable, "MERGEABLE"), (.mixedMap, "MIXEDMAP"), (.dontDump, "DONTDUMP"),
-        (.notWalked, "NOT_WALKED"), (.droppable, "DROPPABLE"), (.sealed, "SEALED"), (.noAnonVMA, "NO_ANON_VMA"),
+        (.notWalked, "NOT_WALKED"), (.droppable, "DROPPABLE"), (.sealed, "SEALED"),
+        (.noAnonVMA, "NO_ANON_VMA"),
     ]
 
     public var description: String {

@@ -31,8 +31,8 @@ final class PageChecker {
 
     func enter(_ vma: VMA) {
         current = vma
-        templates.removeAll(keepingCapacity: true)
-        frameFlagsNeeded.removeAll(keepingCapacity: true)
+        templates.removeAll()
+        frameFlagsNeeded.removeAll()
         walkedVMAs.append(vma)
         report.vmas.append(VerifyReport.VMASummary(vma: vma))
         if vma.flags.contains(.notWalked) {
@@ -142,9 +142,28 @@ final class PageChecker {
         var frameIsAnonymous: Bool? = nil
     }
 
-    /// Compared bits of a page that matched, per row key, in the current
-    /// VMA (a handful: rows alternate between a few kinds).
-    private var templates: [(key: RowKey, bits: UInt64)] = []
+    /// A value per row key in the current VMA: a handful of keys (rows
+    /// alternate between a few kinds), found by a linear search.
+    private struct PerRowKey<Value> {
+        private var entries: [(key: RowKey, value: Value)] = []
+
+        subscript(key: RowKey) -> Value? {
+            get { entries.first { $0.key == key }?.value }
+            set {
+                guard let newValue else { return }
+                if let at = entries.firstIndex(where: { $0.key == key }) {
+                    entries[at].value = newValue
+                } else if entries.count < 8 {
+                    entries.append((key, newValue))
+                }
+            }
+        }
+
+        mutating func removeAll() { entries.removeAll(keepingCapacity: true) }
+    }
+
+    /// Compared bits of a page that matched, per row key, in the current VMA.
+    private var templates = PerRowKey<UInt64>()
 
     func check(_ row: MappingRow) {
         guard error == nil, let vma = current, vma.start == row.vmaStart else { return }
@@ -158,7 +177,7 @@ final class PageChecker {
         // whose file bit is their frame's KPF_ANON, page by page, keyed by
         // that flag too.
         let key = RowKey(placement: row.placement, kind: row.kind, flags: row.flags, swapType: row.swapType)
-        var matched = templates.first { $0.key == key }?.bits
+        var matched = templates[key]
         // Whether this row's pages need their frame's flags: the same for
         // every page of the row (kind, placement, flags and VMA decide).
         let rowFrameFlags = frameFlags.flatMap { reader -> KernelPageFlagsReader? in
@@ -168,8 +187,8 @@ final class PageChecker {
         var anonymousKey = key, fileKey = key
         anonymousKey.frameIsAnonymous = true
         fileKey.frameIsAnonymous = false
-        var matchedAnonymous = rowFrameFlags == nil ? nil : templates.first { $0.key == anonymousKey }?.bits
-        var matchedFile = rowFrameFlags == nil ? nil : templates.first { $0.key == fileKey }?.bits
+        var matchedAnonymous = rowFrameFlags == nil ? nil : templates[anonymousKey]
+        var matchedFile = rowFrameFlags == nil ? nil : templates[fileKey]
         var address = row.start
         // Pages matched on the fast path, added to the report at the end:
         // the loop touches no stored property (each access of one is a
@@ -228,10 +247,10 @@ final class PageChecker {
                         let bits = raw & Self.comparedBits
                         if rowFrameFlags == nil, row.kind == .present || row.kind == .none {
                             matched = bits
-                            remember(key, bits)
+                            templates[key] = bits
                         } else if let anonymous, row.kind == .present {
                             if anonymous { matchedAnonymous = bits } else { matchedFile = bits }
-                            remember(anonymous ? anonymousKey : fileKey, bits)
+                            templates[anonymous ? anonymousKey : fileKey] = bits
                         }
                     }
                     index += 1
@@ -247,24 +266,15 @@ final class PageChecker {
     /// per key and VMA (`needsFrameFlags` looks at neither address nor
     /// payload), asked once: a `ModulePage` holds a copy of the VMA, and
     /// building one for every row was about 1% of a many-vmas verify.
-    private var frameFlagsNeeded: [(key: RowKey, needed: Bool)] = []
+    private var frameFlagsNeeded = PerRowKey<Bool>()
 
     private func needsFrameFlags(_ key: RowKey, row: MappingRow, vma: VMA) -> Bool {
-        if let known = frameFlagsNeeded.first(where: { $0.key == key }) { return known.needed }
+        if let known = frameFlagsNeeded[key] { return known }
         let needed = expectation.needsFrameFlags(PageExpectation.ModulePage(
             address: row.start, placement: row.placement, kind: row.kind, flags: row.flags,
             swapType: row.swapType, payload: 0, vma: vma))
-        if frameFlagsNeeded.count < 8 { frameFlagsNeeded.append((key, needed)) }
+        frameFlagsNeeded[key] = needed
         return needed
-    }
-
-    /// Keeps `bits` as what a page of `key` in the current VMA matched with.
-    private func remember(_ key: RowKey, _ bits: UInt64) {
-        if let at = templates.firstIndex(where: { $0.key == key }) {
-            templates[at].bits = bits
-        } else if templates.count < 8 {
-            templates.append((key, bits))
-        }
     }
 
     /// How many entries from `start` (at most `limit`) have exactly the

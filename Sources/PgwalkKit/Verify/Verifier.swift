@@ -202,10 +202,10 @@ public struct Verifier {
     /// differs in the first pass and in every re-check: khugepaged and
     /// reclaim go on under `--freeze`, and a THP collapsed between one
     /// re-check's walk and its read would otherwise pass for persistent.
-    static let recheckRounds = 2
+    private static let recheckRounds = 2
 
     /// Walks at most per re-check round (``PageSet/ranges(limit:)``).
-    static let recheckWalks = 64
+    private static let recheckWalks = 64
 
     /// Walks and reads every mismatched page again, listed or not; what
     /// still differs, round after round, is persistent.
@@ -229,7 +229,7 @@ public struct Verifier {
         for i in report.mismatches.indices {
             report.mismatches[i].persistent = persistent.contains(report.mismatches[i].address)
         }
-        for i in report.vmas.indices {
+        for i in report.vmas.indices where report.vmas[i].mismatches > 0 {
             report.vmas[i].persistent = persistent.count(in: report.vmas[i].vma.start..<report.vmas[i].vma.end)
         }
         report.persistentMismatches = persistent.count
