@@ -11,13 +11,6 @@ package struct ScenarioLayout: Sendable, Equatable {
         package var end: UInt64
         package var perms: String
 
-        package init(name: String, start: UInt64, end: UInt64, perms: String) {
-            self.name = name
-            self.start = start
-            self.end = end
-            self.perms = perms
-        }
-
         package var pageCount: Int { Int((end - start) / 4096) }
         package func address(ofPage index: Int) -> UInt64 { start + UInt64(index) * 4096 }
     }
