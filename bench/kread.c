@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench/kread [-t TOKENS] PID [FILE]: the module alone. One debugfs session
- * on PID (request "pid=PID TOKENS", e.g. -t seq as pgwalkctl asks), read to
- * the end with 1 MiB reads and discarded (or saved to FILE).
- * Prints "bytes=N seconds=S".
+ * bench/kread [-t TOKENS] [-r FIRST,REST] PID [FILE]: the module alone. One
+ * debugfs session on PID (request "pid=PID TOKENS", e.g. -t seq as pgwalkctl
+ * asks), read to the end and discarded (or saved to FILE): 1 MiB reads, or
+ * a first read of FIRST bytes and REST after (-r 16384,65536 reads as
+ * pgwalkctl does; the module sizes each fill by the read that asks for it,
+ * docs/FORMAT.md 2.2). Prints "bytes=N seconds=S".
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -18,17 +20,29 @@ int main(int argc, char **argv)
 	unsigned long long bytes = 0;
 	struct timespec t0, t1;
 	const char *tokens = "";
+	size_t first = sizeof(buf), rest = sizeof(buf);
 	char req[128];
 	ssize_t got;
 	int fd, out = -1;
 
-	if (argc > 2 && !strcmp(argv[1], "-t")) {
-		tokens = argv[2];
+	for (;;) {
+		if (argc > 2 && !strcmp(argv[1], "-t")) {
+			tokens = argv[2];
+		} else if (argc > 2 && !strcmp(argv[1], "-r")) {
+			if (sscanf(argv[2], "%zu,%zu", &first, &rest) != 2 || !first || !rest ||
+			    first > sizeof(buf) || rest > sizeof(buf)) {
+				fprintf(stderr, "kread: -r FIRST,REST, each 1 to %zu bytes\n",
+					sizeof(buf));
+				return 2;
+			}
+		} else {
+			break;
+		}
 		argc -= 2;
 		argv += 2;
 	}
 	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: kread [-t TOKENS] PID [FILE]\n");
+		fprintf(stderr, "usage: kread [-t TOKENS] [-r FIRST,REST] PID [FILE]\n");
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -42,7 +56,7 @@ int main(int argc, char **argv)
 		perror(argv[2]);
 		return 1;
 	}
-	while ((got = read(fd, buf, sizeof(buf))) > 0) {
+	while ((got = read(fd, buf, bytes ? rest : first)) > 0) {
 		bytes += got;
 		if (out >= 0 && write(out, buf, got) != got) {
 			perror("write");

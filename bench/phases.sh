@@ -16,6 +16,12 @@
 #   PGWALKCTL_BEFORE=FILE   a second pgwalkctl (an older build), measured in
 #                           the same loop as walk_before and verify_before:
 #                           before and after see the same load
+#   MODULE_BEFORE=FILE      instead, a second pgwalk.ko (an older build of
+#                           kmod/ for this kernel): walk_before and
+#                           verify_before run the same pgwalkctl with that
+#                           module loaded in place of the one the boot
+#                           loaded (build/kmod/RELEASE/pgwalk.ko, or
+#                           MODULE_AFTER=FILE), swapped every run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +41,19 @@ if [ -n "${PGWALKCTL_BEFORE:-}" ]; then
 	cp "$PGWALKCTL_BEFORE" "$stage/before/pgwalkctl"
 	before=$stage/before/pgwalkctl
 	tools="pagemap walk verify walk_before verify_before"
+elif [ -n "${MODULE_BEFORE:-}" ]; then
+	module_after=${MODULE_AFTER:-build/kmod/$(uname -r)/pgwalk.ko}
+	[ -e "$MODULE_BEFORE" ] && [ -e "$module_after" ] || { echo "phases: no $MODULE_BEFORE or $module_after" >&2; exit 2; }
+	tools="pagemap walk verify swap walk_before verify_before swap"
 fi
+# swap: the other of the two modules in place of the one loaded.
+module_loaded=after
+swap_module() {
+	local ko=$MODULE_BEFORE
+	[ "$module_loaded" = before ] && ko=$module_after
+	rmmod pgwalk && insmod "$ko" || { echo "phases: cannot load $ko" >&2; exit 1; }
+	if [ "$module_loaded" = before ]; then module_loaded=after; else module_loaded=before; fi
+}
 [ -e "$bin/Hold.class" ] && cp "$bin/Hold.class" "$stage/"
 runstat=$stage/runstat pagemap_read=$stage/pagemap_read
 pgwalkctl=$stage/$(basename "$pgwalkctl")
@@ -59,11 +77,12 @@ for t in $targets; do
 	for run in $(seq 1 "$runs"); do
 		for tool in $tools; do
 			case $tool in
+			swap) swap_module; continue ;;
 			pagemap) cmd=("$pagemap_read" "$pid") ;;
 			walk) cmd=("$pgwalkctl" walk --pid "$pid" --format none --stats) ;;
 			verify) cmd=("$pgwalkctl" verify --pid "$pid" --stats) ;;
-			walk_before) cmd=("$before" walk --pid "$pid" --format none --stats) ;;
-			verify_before) cmd=("$before" verify --pid "$pid" --stats) ;;
+			walk_before) cmd=("${before:-$pgwalkctl}" walk --pid "$pid" --format none --stats) ;;
+			verify_before) cmd=("${before:-$pgwalkctl}" verify --pid "$pid" --stats) ;;
 			esac
 			# runstat's line (stderr) and the tool's own line, as one.
 			out=$(RUNSTAT_KEEP_STDOUT=1 "$runstat" "${cmd[@]}" 2>&1 > /tmp/phases.out | tr '\n' ' ')

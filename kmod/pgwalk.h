@@ -70,6 +70,17 @@
 #define PGWALK_BUFFER_KIB_MAX	512
 
 /*
+ * The smallest fill, bytes. A fill writes at most what the read() that
+ * asked for it can take (but not less than this, nor more than the
+ * session's buffer_kib), so a reader that asks 16 KiB first, as pgwalkctl
+ * does, never pays for a large buffer when a small process's whole stream
+ * fits in 16 KiB: the kernel clears every page it allocates
+ * (init_on_alloc, as Debian builds it), and clearing 256 KiB was most of
+ * such a session.
+ */
+#define PGWALK_FILL_MIN		(PGWALK_BUFFER_KIB_MIN * 1024)
+
+/*
  * Longest VMA name put in a record. d_path() gives at most PATH_MAX - 1
  * bytes; escaping a newline as "\012" (as /proc/PID/maps does) may grow it,
  * and a longer name is cut here so that a VMA record always fits a buffer.
@@ -119,6 +130,7 @@ struct pgwalk_count {
 struct pgwalk_stream {
 	u8 *buf;
 	u32 size;			/* bytes, from buffer_kib at open */
+	u32 cap;			/* bytes of buf, at most size */
 	size_t len;			/* bytes in buf */
 	size_t pos;			/* bytes of buf already read */
 	size_t last_rec;		/* offset of the last record of this
@@ -270,7 +282,7 @@ void pgwalk_stream_end(struct pgwalk_stream *st, int status,
 static inline bool pgwalk_stream_room(const struct pgwalk_stream *st,
 				      size_t need)
 {
-	return st->len + need + PGWALK_RESERVE <= st->size;
+	return st->len + need + PGWALK_RESERVE <= st->cap;
 }
 
 /* The last record of this fill if it has @type, else NULL. */

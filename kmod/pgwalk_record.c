@@ -321,7 +321,7 @@ void pgwalk_record_post_vma(struct pgwalk_session *s,
 
 	if (!s->req.trace)
 		return;
-	if (WARN_ON_ONCE(s->stream.len + sizeof(*r) > s->stream.size))
+	if (WARN_ON_ONCE(s->stream.len + sizeof(*r) > s->stream.cap))
 		return;
 	r = pgwalk_stream_emit(&s->stream, PGWALK_REC_POST_VMA, 0, 0,
 			       sizeof(*r));

@@ -254,20 +254,41 @@ static ssize_t pgwalk_write(struct file *file, const char __user *ubuf,
 }
 
 /*
+ * Grow the buffer to what a read of @count bytes can take, within
+ * [PGWALK_FILL_MIN, size]; it never shrinks. Called only when the buffer
+ * is drained. If a larger buffer cannot be had, the one there is serves:
+ * the walk goes on in smaller fills.
+ */
+static int pgwalk_size_buffer(struct pgwalk_stream *st, size_t count)
+{
+	size_t want = clamp_t(size_t, count, PGWALK_FILL_MIN, st->size);
+	u8 *buf;
+
+	if (st->buf && want <= st->cap)
+		return 0;
+	want = min_t(size_t, PAGE_ALIGN(want), st->size);
+	buf = kvmalloc(want, GFP_KERNEL | (st->buf ? __GFP_NOWARN : 0));
+	if (!buf)
+		return st->buf ? 0 : -ENOMEM;
+	kvfree(st->buf);
+	st->buf = buf;
+	st->cap = want;
+	return 0;
+}
+
+/*
  * Refill the drained buffer: one walk_page_range() call under the mmap
  * lock, or the END record once the walk is over or the target is gone.
  */
-static int pgwalk_fill(struct pgwalk_session *s)
+static int pgwalk_fill(struct pgwalk_session *s, size_t count)
 {
 	struct mm_struct *mm = s->req.mm;
 	unsigned long from = s->fill.resume;
 	int ret, err;
 
-	if (!s->stream.buf) {
-		s->stream.buf = kvmalloc(s->stream.size, GFP_KERNEL);
-		if (!s->stream.buf)
-			return -ENOMEM;
-	}
+	ret = pgwalk_size_buffer(&s->stream, count);
+	if (ret)
+		return ret;
 	if (!s->path_buf) {
 		s->path_buf = kmalloc(PATH_MAX + PGWALK_NAME_MAX, GFP_KERNEL);
 		if (!s->path_buf)
@@ -325,7 +346,7 @@ static ssize_t pgwalk_read(struct file *file, char __user *ubuf,
 	}
 	/* Every fill writes at least one record, or END after a stop. */
 	while (s->stream.pos == s->stream.len && !s->stream.done) {
-		ret = pgwalk_fill(s);
+		ret = pgwalk_fill(s, count);
 		if (ret)
 			goto out;
 	}

@@ -1528,6 +1528,114 @@ static int units_of(const uint8_t *b, size_t len, uint64_t **out, size_t *n,
 	return 0;
 }
 
+/*
+ * One session on @pid read with @first bytes for its first read and @rest
+ * after: its stream, the size of its first read and of its largest.
+ */
+static uint8_t *read_sized(pid_t pid, size_t first, size_t rest, size_t *len,
+			   size_t *first_got, size_t *largest)
+{
+	char req[32];
+	int fd, m = snprintf(req, sizeof(req), "pid=%d", pid);
+	uint8_t *b = malloc(1 << 20), *all = NULL;
+	ssize_t k;
+
+	*len = *first_got = *largest = 0;
+	fd = open(WALK, O_RDWR);
+	if (fd < 0 || write(fd, req, m) != m) {
+		if (fd >= 0)
+			close(fd);
+		free(b);
+		return NULL;
+	}
+	while ((k = read(fd, b, *len ? rest : first)) > 0) {
+		if (!*len)
+			*first_got = k;
+		if ((size_t)k > *largest)
+			*largest = k;
+		all = realloc(all, *len + k);
+		memcpy(all + *len, b, k);
+		*len += k;
+	}
+	close(fd);
+	free(b);
+	if (k < 0) {
+		free(all);
+		return NULL;
+	}
+	return all;
+}
+
+/*
+ * A fill is sized by the read that asks for it (FORMAT.md 2.2): at least
+ * 16 KiB, at most the session's buffer. Reads of 16 KiB get fills of
+ * 16 KiB, one of 1 MiB a fill of the whole buffer, a 16 KiB read and then
+ * 1 MiB reads a small first fill and a large one after; the three streams
+ * have the same callbacks.
+ */
+static int cmd_fills(void)
+{
+	static const struct {
+		const char *what;
+		size_t first, rest;
+	} how[] = {
+		{ "16 KiB reads", 16384, 16384 },
+		{ "1 MiB reads", 1 << 20, 1 << 20 },
+		{ "a 16 KiB read, then 1 MiB reads", 16384, 1 << 20 },
+	};
+	pid_t t = spawn_target(16, true);
+	long orig = get_buffer_kib();
+	uint64_t *u[3] = { NULL };
+	size_t nu[3] = { 0 };
+	char err[256] = "";
+
+	ok(t > 0 && set_buffer_kib(256) == 0, "target of 16 MiB, buffer_kib 256");
+	for (int i = 0; i < 3; i++) {
+		size_t len, first, largest, fills;
+		uint8_t *b = read_sized(t, how[i].first, how[i].rest, &len, &first, &largest);
+		struct pgw_stream s;
+
+		err[0] = '\0';
+		if (!b || pgw_parse(b, len, &s, err, sizeof(err))) {
+			ok(false, "%s: a whole stream %s", how[i].what, err);
+			free(b);
+			continue;
+		}
+		/* more than 16 KiB and less than the buffer, as the test needs */
+		ok(len > 3 * 16384 && len < 200 * 1024 && s.buffer_size == 256 * 1024 &&
+		   s.status == 0, "%s: %zu bytes, buffer_size %u, END %d", how[i].what, len,
+		   s.buffer_size, s.status);
+		fills = s.chunks;
+		if (i == 0)
+			ok(largest <= 16384 && fills >= len / 16384,
+			   "%s: every fill at most 16 KiB: largest read %zu, %zu fills for %zu bytes",
+			   how[i].what, largest, fills, len);
+		else if (i == 1)
+			ok(first > 3 * 16384 && fills == 1,
+			   "%s: one fill of the whole buffer: first read %zu, %zu fill(s)",
+			   how[i].what, first, fills);
+		else
+			ok(first <= 16384 && largest > 2 * 16384 && fills == 2,
+			   "%s: a first fill of 16 KiB, then a large one: first read %zu, largest %zu, %zu fills",
+			   how[i].what, first, largest, fills);
+		if (units_of(b, len, &u[i], &nu[i], err, sizeof(err)))
+			ok(false, "%s: callbacks %s", how[i].what, err);
+		pgw_free(&s);
+		free(b);
+	}
+	ok(u[0] && u[1] && u[2] && nu[0] == nu[1] && nu[1] == nu[2] &&
+	   !memcmp(u[0], u[1], nu[0] * 8) && !memcmp(u[1], u[2], nu[0] * 8),
+	   "the three streams have the same callbacks (%zu, %zu, %zu words)", nu[0], nu[1],
+	   nu[2]);
+	for (int i = 0; i < 3; i++)
+		free(u[i]);
+	set_buffer_kib(orig > 0 ? orig : PGWALK_BUFFER_KIB_DEF);
+	kill(t, SIGCONT);
+	kill_target(t);
+	ok(sessions_settled() == 0, "sessions: 0");
+	return finish();
+}
+
 struct conc {
 	pid_t pid;
 	pthread_barrier_t *bar;
@@ -1612,7 +1720,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s fuzz|walk|rmmod-busy|read-close|outlive|param|concurrent ...\n",
+		fprintf(stderr, "usage: %s fuzz|walk|rmmod-busy|read-close|outlive|param|fills|concurrent ...\n",
 			argv[0]);
 		return 2;
 	}
@@ -1628,6 +1736,8 @@ int main(int argc, char **argv)
 		return cmd_outlive(n);
 	if (!strcmp(argv[1], "param"))
 		return cmd_param();
+	if (!strcmp(argv[1], "fills"))
+		return cmd_fills();
 	if (!strcmp(argv[1], "concurrent"))
 		return cmd_concurrent(n);
 	fprintf(stderr, "%s: unknown command %s\n", argv[0], argv[1]);

@@ -143,6 +143,7 @@ exec 3<&-
 run_phase read-close read-close "$races"
 run_phase outlive outlive "${LIFECYCLE_OUTLIVE:-10}"
 run_phase param param
+run_phase fills fills
 run_phase concurrent concurrent "$rounds"
 s=$(sessions)
 if [ "$s" = 0 ]; then say_ok "sessions: 0 at the end"; else say_fail "sessions: $s at the end"; fi
