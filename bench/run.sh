@@ -59,6 +59,10 @@ pgwalkctl=$stage/$(basename "$pgwalkctl")
 export LD_LIBRARY_PATH=$stage/lib
 emit "staged $(du -sk "$stage" | cut -f1) KiB in $stage"
 
+# (k) reads as pgwalkctl does: a 16 KiB read, then 64 KiB reads (the module
+# sizes each fill by the read that asks for it: docs/FORMAT.md 2.2).
+kread_reads=16384,65536
+
 # (a2) where the kernel has PAGEMAP_SCAN (6.7+): pagemap_scan exits 3 without it.
 scan=0
 "$bin/pagemap_scan" $$ > /dev/null 2>&1 && scan=1
@@ -68,7 +72,7 @@ emit "pagemap_scan supported=$scan"
 # sample carries the emulator's translation of its code (see BENCH_ASLR).
 sleep 100000 &
 warm=$!
-for cmd in "$bin/pagemap_read $warm" "$bin/pagemap_scan $warm" "$bin/kread -t seq $warm" "$bin/kread $warm" \
+for cmd in "$bin/pagemap_read $warm" "$bin/pagemap_scan $warm" "$bin/kread -t seq -r $kread_reads $warm" "$bin/kread -r $kread_reads $warm" \
 	"$pgwalkctl walk --pid $warm --format none --stats" "$pgwalkctl verify --pid $warm --stats"; do
 	$cmd >/dev/null 2>&1 || true
 done
@@ -93,8 +97,8 @@ for w in $workloads; do
 	for run in $(seq 1 "$n"); do
 		measure "$w" pagemap "$run" "$bin/pagemap_read" "$pid"
 		[ "$scan" = 0 ] || measure "$w" scan "$run" "$bin/pagemap_scan" "$pid"
-		measure "$w" module "$run" "$bin/kread" -t seq "$pid"
-		measure "$w" module_noseq "$run" "$bin/kread" "$pid"
+		measure "$w" module "$run" "$bin/kread" -t seq -r "$kread_reads" "$pid"
+		measure "$w" module_noseq "$run" "$bin/kread" -r "$kread_reads" "$pid"
 		measure "$w" walk "$run" "$pgwalkctl" walk --pid "$pid" --format none --stats
 		measure "$w" verify "$run" "$pgwalkctl" verify --pid "$pid" --stats
 	done
@@ -106,7 +110,7 @@ for w in $workloads; do
 		for run in $(seq 1 "$n"); do
 			measure "$w" pagemap_map "$run" "$bin/pagemap_read" "$pid" "$start" "$end"
 			[ "$scan" = 0 ] || measure "$w" scan_map "$run" "$bin/pagemap_scan" "$pid" "$start" "$end"
-			measure "$w" module_map "$run" "$bin/kread" -t "seq start=$start end=$end" "$pid"
+			measure "$w" module_map "$run" "$bin/kread" -t "seq start=$start end=$end" -r "$kread_reads" "$pid"
 			measure "$w" walk_map "$run" "$pgwalkctl" walk --pid "$pid" --start "$start" --end "$end" \
 				--format none --stats
 			measure "$w" verify_map "$run" "$pgwalkctl" verify --pid "$pid" --start "$start" --end "$end" --stats
