@@ -17,6 +17,9 @@ def kv(text):
     return {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", text)}
 
 
+module_before = {}
+
+
 def read(path):
     kernel, targets, samples = "?", {}, {}
     for line in open(path):
@@ -25,6 +28,8 @@ def read(path):
             continue
         if f[0] == "guest":
             kernel = re.search(r"kernel=(\S+)", line).group(1)
+        elif f[0] == "before" and len(f) > 1 and f[1] == "module":
+            module_before[path] = True
         elif f[0] == "target":
             targets[f[1]] = kv(line)
         elif f[0] == "sample":
@@ -55,7 +60,8 @@ def main():
                   f"| {v * 1e3:.1f} ms | {v / a:.2f} | {' / '.join(f'{x:.3f}' for x in whole)} s |")
         if any(tool == "verify_before" for _, tool in samples):
             print()
-            print("The same boot, the same loop: the build before (`PGWALKCTL_BEFORE`) and after, "
+            which = "pgwalk.ko (`MODULE_BEFORE`)" if module_before.get(path) else "pgwalkctl (`PGWALKCTL_BEFORE`)"
+            print(f"The same boot, the same loop: the {which} before and after, "
                   "the work alone over (a):\n")
             print("| target | walk before | after | verify before | after |")
             print("|---|--:|--:|--:|--:|")

@@ -45,6 +45,7 @@ elif [ -n "${MODULE_BEFORE:-}" ]; then
 	module_after=${MODULE_AFTER:-build/kmod/$(uname -r)/pgwalk.ko}
 	[ -e "$MODULE_BEFORE" ] && [ -e "$module_after" ] || { echo "phases: no $MODULE_BEFORE or $module_after" >&2; exit 2; }
 	tools="pagemap walk verify swap walk_before verify_before swap"
+	echo "before module $MODULE_BEFORE"
 fi
 # swap: the other of the two modules in place of the one loaded.
 module_loaded=after
