@@ -17,11 +17,8 @@ def kv(text):
     return {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", text)}
 
 
-module_before = {}
-
-
 def read(path):
-    kernel, targets, samples = "?", {}, {}
+    kernel, targets, samples, module_swapped = "?", {}, {}, False
     for line in open(path):
         f = line.split()
         if not f:
@@ -29,12 +26,12 @@ def read(path):
         if f[0] == "guest":
             kernel = re.search(r"kernel=(\S+)", line).group(1)
         elif f[0] == "before" and len(f) > 1 and f[1] == "module":
-            module_before[path] = True
+            module_swapped = True
         elif f[0] == "target":
             targets[f[1]] = kv(line)
         elif f[0] == "sample":
             samples.setdefault((f[1], f[2]), []).append(kv(" ".join(f[4:])))
-    return kernel, targets, samples
+    return kernel, targets, samples, module_swapped
 
 
 def med(rows, key):
@@ -44,7 +41,7 @@ def med(rows, key):
 
 def main():
     for path in sys.argv[1:]:
-        kernel, targets, samples = read(path)
+        kernel, targets, samples, module_swapped = read(path)
         print(f"#### {kernel}\n")
         print("| target | VMAs | (a) pagemap | walk | walk / (a) | verify | verify / (a) "
               "| whole: (a) / walk / verify |")
@@ -60,7 +57,7 @@ def main():
                   f"| {v * 1e3:.1f} ms | {v / a:.2f} | {' / '.join(f'{x:.3f}' for x in whole)} s |")
         if any(tool == "verify_before" for _, tool in samples):
             print()
-            which = "pgwalk.ko (`MODULE_BEFORE`)" if module_before.get(path) else "pgwalkctl (`PGWALKCTL_BEFORE`)"
+            which = "pgwalk.ko (`MODULE_BEFORE`)" if module_swapped else "pgwalkctl (`PGWALKCTL_BEFORE`)"
             print(f"The same boot, the same loop: the {which} before and after, "
                   "the work alone over (a):\n")
             print("| target | walk before | after | verify before | after |")

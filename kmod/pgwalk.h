@@ -75,8 +75,8 @@
  * session's buffer_kib), so a reader that asks 16 KiB first, as pgwalkctl
  * does, never pays for a large buffer when a small process's whole stream
  * fits in 16 KiB: the kernel clears every page it allocates
- * (init_on_alloc, as Debian builds it), and clearing 256 KiB was most of
- * such a session.
+ * (init_on_alloc, as Debian builds it), and clearing 256 KiB was nearly
+ * half of such a session's time in read() (docs/BENCH.md, change 15).
  */
 #define PGWALK_FILL_MIN		(PGWALK_BUFFER_KIB_MIN * 1024)
 

@@ -210,27 +210,38 @@ static void kill_target(pid_t pid)
 	}
 }
 
-/* open, write "pid=N", read all, close: the stream, or NULL */
-static uint8_t *walk_once(pid_t pid, const char *extra, size_t chunk,
-			  size_t *len, int *err)
+/* open, write "pid=N EXTRA": the session's fd, or -1 with *err set */
+static int start_walk(pid_t pid, const char *extra, int *err)
 {
 	char req[128];
-	uint8_t *out = NULL;
 	int fd = open(WALK, O_RDWR);
 	int n;
 
 	*err = 0;
-	*len = 0;
 	if (fd < 0) {
 		*err = errno;
-		return NULL;
+		return -1;
 	}
 	n = snprintf(req, sizeof(req), "pid=%d %s", pid, extra ? extra : "");
 	if (write(fd, req, n) != n) {
 		*err = errno;
 		close(fd);
-		return NULL;
+		return -1;
 	}
+	return fd;
+}
+
+/* start_walk, read all, close: the stream, or NULL */
+static uint8_t *walk_once(pid_t pid, const char *extra, size_t chunk,
+			  size_t *len, int *err)
+{
+	uint8_t *out = NULL;
+	int fd = start_walk(pid, extra, err);
+	int n;
+
+	*len = 0;
+	if (fd < 0)
+		return NULL;
 	n = pgw_read_all(fd, chunk, &out, len);
 	close(fd);
 	if (n) {
@@ -1535,29 +1546,27 @@ static int units_of(const uint8_t *b, size_t len, uint64_t **out, size_t *n,
 static uint8_t *read_sized(pid_t pid, size_t first, size_t rest, size_t *len,
 			   size_t *first_got, size_t *largest)
 {
-	char req[32];
-	int fd, m = snprintf(req, sizeof(req), "pid=%d", pid);
-	uint8_t *b = malloc(1 << 20), *all = NULL;
-	ssize_t k;
+	int err, fd = start_walk(pid, NULL, &err);
+	uint8_t *b = malloc(1 << 20), *all = NULL, *grown;
+	ssize_t k = -1;
 
 	*len = *first_got = *largest = 0;
-	fd = open(WALK, O_RDWR);
-	if (fd < 0 || write(fd, req, m) != m) {
-		if (fd >= 0)
-			close(fd);
-		free(b);
-		return NULL;
-	}
-	while ((k = read(fd, b, *len ? rest : first)) > 0) {
+	while (fd >= 0 && b && (k = read(fd, b, *len ? rest : first)) > 0) {
 		if (!*len)
 			*first_got = k;
 		if ((size_t)k > *largest)
 			*largest = k;
-		all = realloc(all, *len + k);
+		grown = realloc(all, *len + k);
+		if (!grown) {
+			k = -1;
+			break;
+		}
+		all = grown;
 		memcpy(all + *len, b, k);
 		*len += k;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	free(b);
 	if (k < 0) {
 		free(all);
