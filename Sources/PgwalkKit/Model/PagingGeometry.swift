@@ -12,8 +12,12 @@ public struct PagingGeometry: Hashable, Sendable, CustomStringConvertible {
     public let levels: Int
     /// log2 of the page size.
     public let pageShift: Int
-    private let shifts: [Int]
-    private let ptrsPerTable: [Int]
+    /// Each level's shift and log2(ptrs), a byte each, pgd in the lowest:
+    /// packed, not arrays, because the decoder copies the geometry with
+    /// every record it checks and an array would cost a retain and a
+    /// release per copy.
+    private let shiftBytes: UInt64
+    private let ptrsLog2Bytes: UInt64
 
     /// A geometry that is not self-consistent.
     public struct InvalidGeometry: Error, Hashable, Sendable, CustomStringConvertible {
@@ -58,8 +62,8 @@ public struct PagingGeometry: Hashable, Sendable, CustomStringConvertible {
         }
         self.levels = levels
         self.pageShift = pageShift
-        self.shifts = shifts
-        self.ptrsPerTable = ptrs
+        self.shiftBytes = Self.pack(shifts)
+        self.ptrsLog2Bytes = Self.pack(ptrs.map(\.trailingZeroBitCount))
     }
 
     /// x86-64 with 4-level paging: shifts 39, 39, 30, 21, 12; ptrs 512, 1, 512, 512, 512.
@@ -74,24 +78,24 @@ public struct PagingGeometry: Hashable, Sendable, CustomStringConvertible {
     public var pageSize: UInt64 { 1 << UInt64(pageShift) }
 
     /// log2 of the bytes one entry at `level` maps (`PGDIR_SHIFT`, `P4D_SHIFT`, ...).
-    public func shift(_ level: PageTableLevel) -> Int { shifts[level.rawValue] }
+    public func shift(_ level: PageTableLevel) -> Int { Self.unpack(shiftBytes, level) }
 
     /// Entries per table at `level` (`PTRS_PER_PGD`, ...); 1 when folded.
-    public func ptrs(_ level: PageTableLevel) -> Int { ptrsPerTable[level.rawValue] }
+    public func ptrs(_ level: PageTableLevel) -> Int { 1 << Self.unpack(ptrsLog2Bytes, level) }
 
     /// Bytes one entry at `level` maps (`PGDIR_SIZE`, ...).
-    public func entrySize(_ level: PageTableLevel) -> UInt64 { 1 << UInt64(shifts[level.rawValue]) }
+    public func entrySize(_ level: PageTableLevel) -> UInt64 { 1 << UInt64(shift(level)) }
 
     /// Bytes one whole table at `level` maps (a PTE table maps one PMD entry).
     public func tableSpan(_ level: PageTableLevel) -> UInt64 {
-        let bits = shifts[level.rawValue] + ptrsPerTable[level.rawValue].trailingZeroBitCount
+        let bits = shift(level) + Self.unpack(ptrsLog2Bytes, level)
         return bits >= 64 ? 0 : 1 << UInt64(bits)   // 0 stands for 2^64
     }
 
     /// Whether `level` is folded into the level above (one entry per table).
     /// The pgd is never folded.
     public func isFolded(_ level: PageTableLevel) -> Bool {
-        level != .pgd && ptrsPerTable[level.rawValue] == 1
+        level != .pgd && ptrs(level) == 1
     }
 
     /// The level whose entry a folded level shares: the nearest level at or
@@ -117,9 +121,9 @@ public struct PagingGeometry: Hashable, Sendable, CustomStringConvertible {
     public func realDepth(_ level: PageTableLevel) -> HoleDepth {
         precondition(level != .pte, "real_depth() is defined for pgd to pmd")
         var depth = level.rawValue
-        if depth == 3 && ptrsPerTable[3] == 1 { depth = 2 }
-        if depth == 2 && ptrsPerTable[2] == 1 { depth = 1 }
-        if depth == 1 && ptrsPerTable[1] == 1 { depth = 0 }
+        if depth == 3 && ptrs(.pmd) == 1 { depth = 2 }
+        if depth == 2 && ptrs(.pud) == 1 { depth = 1 }
+        if depth == 1 && ptrs(.p4d) == 1 { depth = 0 }
         return HoleDepth(rawValue: Int8(depth))!
     }
 
@@ -144,7 +148,16 @@ public struct PagingGeometry: Hashable, Sendable, CustomStringConvertible {
 
     /// The index of `addr`'s entry in its table at `level` (`pmd_index()`, ...).
     public func index(_ level: PageTableLevel, _ addr: UInt64) -> Int {
-        Int((addr >> UInt64(shifts[level.rawValue])) & UInt64(ptrsPerTable[level.rawValue] - 1))
+        Int((addr >> UInt64(shift(level))) & UInt64(ptrs(level) - 1))
+    }
+
+    /// Five values below 256, a byte each, the pgd's in the lowest.
+    private static func pack(_ values: [Int]) -> UInt64 {
+        values.enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+    }
+
+    private static func unpack(_ bytes: UInt64, _ level: PageTableLevel) -> Int {
+        Int(truncatingIfNeeded: bytes >> UInt64(8 * level.rawValue)) & 0xff
     }
 
     public var description: String {

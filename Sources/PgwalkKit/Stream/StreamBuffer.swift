@@ -29,7 +29,15 @@ struct StreamBuffer {
     var available: Int { end - start }
 
     /// Makes at least `count` bytes available; false at the end of the stream.
+    /// Inlined, because nearly every call finds them there already.
+    @inline(__always)
     mutating func fill(_ count: Int, from source: inout some ByteSource) throws(StreamDecodingError) -> Bool {
+        if available >= count { return true }
+        return try read(count, from: &source)
+    }
+
+    /// ``fill(_:from:)`` when the bytes are not all there yet.
+    private mutating func read(_ count: Int, from source: inout some ByteSource) throws(StreamDecodingError) -> Bool {
         while available < count {
             if start > 0 {
                 // The unconsumed bytes (less than a record) to the front.
@@ -61,9 +69,14 @@ struct StreamBuffer {
         return true
     }
 
-    /// The next `count` available bytes, to read fields from.
-    func reader(_ count: Int) -> LittleEndianReader {
-        LittleEndianReader(buffer[start..<(start + count)])
+    /// Runs `body` on a reader of the next `count` available bytes. The
+    /// reader is valid only during the call.
+    @inline(__always)
+    func withReader<R, E: Error>(_ count: Int, _ body: (LittleEndianReader) throws(E) -> R) throws(E) -> R {
+        precondition(count >= 0 && count <= available, "read past the bytes available")
+        return try buffer.withUnsafeBufferPointer { (bytes) throws(E) -> R in
+            try body(LittleEndianReader(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<(start + count)]))))
+        }
     }
 
     mutating func consume(_ count: Int) {

@@ -62,16 +62,20 @@ public struct StreamDecoder<Source: ByteSource> {
         let minimum = StreamHeader.minimumLength
         let complete = try input.fill(minimum, from: &source)
         do {
-            try StreamHeader.checkOpening(input.reader(min(input.available, minimum)))
+            try input.withReader(min(input.available, minimum)) { (bytes) throws(StreamDecodingError.Reason) in
+                try StreamHeader.checkOpening(bytes)
+            }
         } catch {
             throw fail(error)
         }
         guard complete else { throw fail(.truncatedHeader(have: input.available, need: minimum)) }
-        let headerLength = Int(input.reader(minimum).u16(StreamHeader.Layout.headerLength))
+        let headerLength = Int(input.withReader(minimum) { $0.u16(StreamHeader.Layout.headerLength) })
         guard try input.fill(headerLength, from: &source) else { throw fail(.truncatedHeader(have: input.available, need: headerLength)) }
         let header: StreamHeader
         do {
-            header = try StreamHeader(decoding: input.reader(minimum))
+            header = try input.withReader(minimum) { (bytes) throws(StreamDecodingError.Reason) in
+                try StreamHeader(decoding: bytes)
+            }
         } catch {
             throw fail(error)
         }
@@ -95,7 +99,7 @@ public struct StreamDecoder<Source: ByteSource> {
         guard try input.fill(headerSize, from: &source) else {
             throw fail(input.available == 0 ? .missingEnd : .truncatedRecord(have: input.available, need: headerSize))
         }
-        let head = RecordHeader(input.reader(headerSize))
+        let head = input.withReader(headerSize) { RecordHeader($0) }
         type = head.type
         guard let recordType = StreamRecordType(rawValue: head.type) else { throw fail(.unknownType(head.type)) }
         if recordType.isTrace && !context.header.isTrace { throw fail(.traceRecordWithoutTraceFlag) }
@@ -115,7 +119,7 @@ public struct StreamDecoder<Source: ByteSource> {
         context.index = index
         let record: StreamRecord
         do {
-            record = try decode(recordType, head, input.reader(length))
+            record = try Self.decode(recordType, head, input, length, in: &context)
         } catch {
             throw fail(error)
         }
@@ -131,10 +135,19 @@ public struct StreamDecoder<Source: ByteSource> {
         return record
     }
 
-    /// The record of `type` in `bytes` (its whole length, header included),
-    /// decoded and checked by its own type.
-    private mutating func decode(_ type: StreamRecordType, _ head: RecordHeader, _ bytes: LittleEndianReader)
-        throws(StreamDecodingError.Reason) -> StreamRecord {
+    /// The record of `type` in the next `length` bytes of `input` (header
+    /// included), decoded and checked by its own type.
+    private static func decode(_ type: StreamRecordType, _ head: RecordHeader, _ input: StreamBuffer, _ length: Int,
+                               in context: inout RecordContext) throws(StreamDecodingError.Reason) -> StreamRecord {
+        try input.withReader(length) { (bytes) throws(StreamDecodingError.Reason) in
+            try decode(type, head, bytes, in: &context)
+        }
+    }
+
+    /// The record of `type` in `bytes`, decoded by its own type.
+    @inline(__always)
+    private static func decode(_ type: StreamRecordType, _ head: RecordHeader, _ bytes: LittleEndianReader,
+                               in context: inout RecordContext) throws(StreamDecodingError.Reason) -> StreamRecord {
         switch type {
         case .vma: return .vma(try VMARecord(decoding: head, bytes, in: &context))
         case .entry: return .entry(try EntryRecord(decoding: head, bytes, in: &context))

@@ -29,8 +29,11 @@ extension PTESeqRecord {
         guard !(o1 || o2 || o3 || o4) else { throw .badSequence(address: addr) }
         self.init(addr: addr, count: count, first: .init(raw: raw, info: try context.info(infoWord)),
                   rawStep: rawStep, infoStep: infoStep)
-        let checked = infoStep & EntryInfo.payloadFieldMask == infoStep ? [0, count - 1] : Array(0..<count)
-        for index in checked {
+        // Every element when the step reaches beyond the payload, else the
+        // two ends: the kind and flags cannot change in between. Strided,
+        // not an array of indices: this runs once per PTE_SEQ record.
+        let ends = infoStep & EntryInfo.payloadFieldMask == infoStep
+        for index in stride(from: 0, to: count, by: ends ? max(count - 1, 1) : 1) {
             let i = UInt64(index)
             let elementInfo = try context.info(infoWord &+ i &* infoStep)
             if raw &+ i &* rawStep == 0 && elementInfo.kind == .none { throw .badSequence(address: addr) }

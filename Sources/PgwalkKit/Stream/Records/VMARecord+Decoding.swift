@@ -30,11 +30,11 @@ extension VMARecord {
         guard start < end else { throw .emptyRange(address: start, next: end) }
         guard start & pageMask == 0 else { throw .misaligned(start) }
         guard end & pageMask == 0 else { throw .misaligned(end) }
-        let header = context.header
-        guard end > header.start, start < header.end else {
-            throw .addressOutsideRange(address: start, end: end, rangeStart: header.start, rangeEnd: header.end)
+        let (rangeStart, rangeEnd) = (context.header.start, context.header.end)
+        guard end > rangeStart, start < rangeEnd else {
+            throw .addressOutsideRange(address: start, end: end, rangeStart: rangeStart, rangeEnd: rangeEnd)
         }
-        let nameBytes = Array(bytes.slice(Layout.name, Int(head.arg16)))
+        let nameBytes = bytes.bytes(Layout.name, Int(head.arg16))
         let vma = VMA(
             start: start, end: end, flags: VMAFlags(rawValue: bytes.u32(Layout.flags)),
             rawVMFlags: bytes.u64(Layout.vmFlags), pageOffset: bytes.u64(Layout.pageOffset),
