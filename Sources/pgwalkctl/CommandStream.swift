@@ -5,7 +5,12 @@ import SystemPackage
 /// stream (`--input`), copied byte for byte to `--output` as it is read when
 /// asked. `walk`, `conform` and `translate` all get their stream here.
 struct CommandStream: ByteSource {
-    private var source: FileDescriptorByteSource
+    /// Read ahead on a thread of its own while the stream is decoded.
+    private let source: ReadAheadByteSource
+
+    /// The seconds the read-ahead thread spent reading, once the stream has
+    /// been read to its end; nil for a stream too small to start one.
+    var readAheadSeconds: Double? { source.readAheadSeconds }
     private let copy: FileDescriptor?
     private let session: WalkSession?
     private let inputFile: FileDescriptor?
@@ -65,7 +70,7 @@ struct CommandStream: ByteSource {
         self.session = session
         self.inputFile = inputFile
         self.outputPath = output
-        self.source = FileDescriptorByteSource(session?.fileDescriptor ?? inputFile!)
+        self.source = ReadAheadByteSource(session?.fileDescriptor ?? inputFile!)
     }
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -82,6 +87,7 @@ struct CommandStream: ByteSource {
     }
 
     private func close() {
+        source.stop()   // before the descriptor it reads is closed
         try? copy?.close()
         try? session?.close()
         try? inputFile?.close()

@@ -46,7 +46,9 @@ enum WalkReading {
             let opening = ContinuousClock.now
             return try CommandStream.read(streamOrigin, savingTo: saveTo) { source in
                 phases.add("session", seconds: PhaseTimes.seconds(since: opening))
-                return try phases.time("stream") { try render(StreamDecoder(source: source), into: renderer, kind: kind) }
+                let end = try phases.time("stream") { try render(StreamDecoder(source: source), into: renderer, kind: kind) }
+                if let seconds = source.readAheadSeconds { phases.add("readahead", seconds: seconds) }
+                return end
             }
         case let .pagemap(pid, start, end):
             try phases.time("pagemap") {

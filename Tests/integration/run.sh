@@ -142,6 +142,24 @@ fi
 
 stop_target
 
+# The read-ahead thread (docs/BENCH.md, change 17): a stream over 128 KiB
+# (64 MiB of 4 KiB pages without PTE_SEQ: 16 bytes a page) is read from
+# the module on a second thread while it is decoded. --stats says the
+# thread ran; the rows it gave hold pagemap's PFNs and are the rows of the
+# bytes it saved, which are a whole stream.
+start_target --big 64
+"$ctl" walk --pid "$tpid" --no-seq --format json --output "$work/ahead.pgw" --stats > "$work/ahead.json" 2> "$work/ahead.err"
+check "read-ahead: a 64 MiB walk without PTE_SEQ is read on a second thread (t_readahead), every PFN equals pagemap's" bash -c "
+	cat '$work/ahead.err'; grep -Eq ' t_readahead=[0-9]+\.[0-9]{6} ' '$work/ahead.err' &&
+	[ \$(stat -c %s '$work/ahead.pgw') -gt 131072 ] && python3 Tests/integration/pfn_check.py $tpid '$work/ahead.json'"
+"$ctl" walk --input "$work/ahead.pgw" --format json > "$work/ahead-saved.json"
+check "read-ahead: the bytes it saved decode to the same rows" python3 -c "
+import json, sys
+live, saved = (json.load(open(p)) for p in ('$work/ahead.json', '$work/ahead-saved.json'))
+same = live['vmas'] == saved['vmas'] and live['status'] == saved['status'] == 0
+sys.exit(0 if same and sum(len(v['rows']) for v in live['vmas']) > 0 else 1)"
+stop_target
+
 # What follows tries the client, not the walk's levels: diff and map read
 # whole walks, the faults end them early, the Procfs tests read pagemap.
 # The 4-level boot of each kernel runs it; the 5-level boot, which adds

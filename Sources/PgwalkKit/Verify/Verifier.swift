@@ -145,8 +145,16 @@ public struct Verifier {
         defer { try? session.close() }
         let opened = ContinuousClock.now
         if phase != nil { phases.add("session", seconds: PhaseTimes.seconds(since: opening)) }
-        let decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
-        defer { if let phase { phases.add(phase, seconds: PhaseTimes.seconds(since: opened)) } }
+        let source = ReadAheadByteSource(session.fileDescriptor)
+        defer { source.stop() }   // runs before the session is closed
+        let decoder = try StreamDecoder(source: source)
+        defer {
+            if let phase {
+                phases.add(phase, seconds: PhaseTimes.seconds(since: opened))
+                // Within the pass's time, on the other thread.
+                if let seconds = source.readAheadSeconds { phases.add("readahead", seconds: seconds) }
+            }
+        }
         return try Self.check(decoder, pagemap: pagemap, frameFlags: frameFlags,
                               limit: collect ? options.mismatchLimit : 0,
                               guardRegions: guardRegions, pid: options.pid,
