@@ -15,10 +15,11 @@ import SystemPackage
 /// and every later read takes from the pipe. A small process's stream (a
 /// few KiB to a few tens) never pays for a thread. Bytes read, not reads
 /// that filled their buffer, decide: the module returns whole records,
-/// so its reads are nearly always a little short. The bytes, their order, and where the stream
-/// ends are those of the descriptor; an error reading it is thrown by the
-/// read that reaches it, after every byte read before it, as
-/// ``FileDescriptorByteSource`` would.
+/// so its reads are nearly always a little short.
+///
+/// The bytes, their order, and where the stream ends are those of the
+/// descriptor; an error reading it is thrown by the read that reaches it,
+/// after every byte read before it, as ``FileDescriptorByteSource`` would.
 ///
 /// Call ``stop()`` before closing the descriptor (a `defer` next to the
 /// one that closes it): it stops the thread and waits for it, also when
