@@ -36,7 +36,7 @@ struct LittleEndianReader {
     @inline(__always) func s64(_ offset: Int) -> Int64 { Int64(bitPattern: u64(offset)) }
 
     /// A copy of `length` bytes from `offset`: the bytes outlive the reader.
-    func bytes(_ offset: Int, _ length: Int) -> [UInt8] {
+    func copyBytes(_ offset: Int, _ length: Int) -> [UInt8] {
         precondition(offset >= 0 && length >= 0 && offset <= bytes.count - length, "read past the record")
         return Array(bytes[offset..<(offset + length)])
     }

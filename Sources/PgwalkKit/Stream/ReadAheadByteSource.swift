@@ -50,8 +50,8 @@ public final class ReadAheadByteSource: ByteSource {
 
     deinit { stop() }
 
-    /// Whether a read-ahead thread was started.
-    public private(set) var startedThread = false
+    /// Whether a read-ahead thread was started (the tests ask).
+    private(set) var startedThread = false
 
     /// The seconds the thread spent reading the descriptor (for the module,
     /// walking), once it has ended; nil if none started or it is running.

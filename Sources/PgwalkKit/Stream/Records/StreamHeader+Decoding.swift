@@ -34,7 +34,7 @@ extension StreamHeader {
     /// or version is named as such even when it is short.
     static func checkOpening(_ bytes: LittleEndianReader) throws(StreamDecodingError.Reason) {
         if bytes.count >= Layout.version {
-            let magic = bytes.bytes(Layout.magic, Layout.version)
+            let magic = bytes.copyBytes(Layout.magic, Layout.version)
             guard magic == StreamHeader.magic else { throw .badMagic(magic) }
         }
         if bytes.count >= Layout.flags {
@@ -70,7 +70,7 @@ extension StreamHeader {
         guard start < end, start & pageMask == 0, end & pageMask == 0, end <= taskSize else {
             throw .badRange(start: start, end: end, taskSize: taskSize)
         }
-        let releaseBytes = bytes.bytes(Layout.release, Layout.releaseLength).prefix { $0 != 0 }
+        let releaseBytes = bytes.copyBytes(Layout.release, Layout.releaseLength).prefix { $0 != 0 }
         self.init(
             version: bytes.u16(Layout.version), headerLength: bytes.u16(Layout.headerLength),
             flags: Flags(rawValue: bytes.u32(Layout.flags)), pid: bytes.u32(Layout.pid),

@@ -34,7 +34,7 @@ extension VMARecord {
         guard end > rangeStart, start < rangeEnd else {
             throw .addressOutsideRange(address: start, end: end, rangeStart: rangeStart, rangeEnd: rangeEnd)
         }
-        let nameBytes = bytes.bytes(Layout.name, Int(head.arg16))
+        let nameBytes = bytes.copyBytes(Layout.name, Int(head.arg16))
         let vma = VMA(
             start: start, end: end, flags: VMAFlags(rawValue: bytes.u32(Layout.flags)),
             rawVMFlags: bytes.u64(Layout.vmFlags), pageOffset: bytes.u64(Layout.pageOffset),
