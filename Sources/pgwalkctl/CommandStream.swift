@@ -70,7 +70,7 @@ struct CommandStream: ByteSource {
         self.session = session
         self.inputFile = inputFile
         self.outputPath = output
-        self.source = ReadAheadByteSource(session?.fileDescriptor ?? inputFile!)
+        self.source = session?.stream ?? ReadAheadByteSource(inputFile!)
     }
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

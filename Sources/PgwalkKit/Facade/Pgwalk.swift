@@ -33,9 +33,7 @@ public enum Pgwalk {
             let request = WalkRequest(pid: pid, start: start, end: end, seq: true)
             let session = try WalkSession(request: request, paths: paths)
             defer { try? session.close() }
-            let source = ReadAheadByteSource(session.fileDescriptor)
-            defer { source.stop() }
-            return try collect(StreamDecoder(source: source), kind: .kernel)
+            return try collect(StreamDecoder(source: session.stream), kind: .kernel)
         case .pagemap:
             let collector = WalkCollector()
             try pagemapRows(ofProcess: pid, start: start, end: end, into: collector)
@@ -108,9 +106,7 @@ public enum Pgwalk {
         return try sweep.run({ entry in
             let session = try sweep.session(for: WalkRequest(pid: entry.pid, start: start, end: end, seq: seq))
             defer { try? session.close() }
-            let source = ReadAheadByteSource(session.fileDescriptor)
-            defer { source.stop() }
-            let walk = try collect(StreamDecoder(source: source), kind: .kernel)
+            let walk = try collect(StreamDecoder(source: session.stream), kind: .kernel)
             if walk.status == LinuxErrno.noSuchProcess { throw ProcessSweep.Skip(.exited) }
             return walk
         }, each: each)

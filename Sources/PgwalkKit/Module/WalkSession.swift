@@ -12,6 +12,17 @@ public final class WalkSession {
     /// The walk file, to read the stream from.
     public let fileDescriptor: FileDescriptor
     private var closed = false
+    private var readAhead: ReadAheadByteSource?
+
+    /// The stream, read ahead on a second thread once it is large
+    /// (``ReadAheadByteSource``). The session stops that thread before it
+    /// closes the walk file, so no caller has to order the two.
+    public var stream: ReadAheadByteSource {
+        if let readAhead { return readAhead }
+        let source = ReadAheadByteSource(fileDescriptor)
+        readAhead = source
+        return source
+    }
 
     /// Opens the walk file and sends `request`. Errors are `ModuleError`s that
     /// say what went wrong and what to do.
@@ -61,10 +72,14 @@ public final class WalkSession {
     public func close() throws {
         guard !closed else { return }
         closed = true
+        readAhead?.stop()
         try fileDescriptor.close()
     }
 
     deinit {
-        if !closed { try? fileDescriptor.close() }
+        if !closed {
+            readAhead?.stop()
+            try? fileDescriptor.close()
+        }
     }
 }

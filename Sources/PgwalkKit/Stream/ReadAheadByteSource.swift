@@ -21,9 +21,9 @@ import SystemPackage
 /// descriptor; an error reading it is thrown by the read that reaches it,
 /// after every byte read before it, as ``FileDescriptorByteSource`` would.
 ///
-/// Call ``stop()`` before closing the descriptor (a `defer` next to the
-/// one that closes it): it stops the thread and waits for it, also when
-/// the consumer gave up half-way. The thread blocks every signal, so
+/// Call ``stop()`` before closing the descriptor (``WalkSession/close()``
+/// does, for ``WalkSession/stream``): it stops the thread and waits for
+/// it, also when the consumer gave up half-way. The thread blocks every signal, so
 /// signals reach the threads they did before; it never touches the
 /// descriptor after ``stop()`` returns.
 public final class ReadAheadByteSource: ByteSource {
@@ -33,7 +33,10 @@ public final class ReadAheadByteSource: ByteSource {
     private let startAfter: Int
     /// Bytes read directly, before any thread.
     private var readDirectly = 0
+    /// The thread and the pipe's read end, while the thread runs or until
+    /// ``stop()``.
     private var pump: Pump?
+    private var pipe: FileDescriptor?
     private var thread: pthread_t?
     /// Whether the stream has ended (or ``stop()`` was called): no thread
     /// may start after it.
@@ -50,9 +53,6 @@ public final class ReadAheadByteSource: ByteSource {
 
     deinit { stop() }
 
-    /// Whether a read-ahead thread was started (the tests ask).
-    private(set) var startedThread = false
-
     /// The seconds the thread spent reading the descriptor (for the module,
     /// walking), once it has ended; nil if none started or it is running.
     /// Its time overlaps the consumer's (`--stats`: `t_readahead`).
@@ -61,13 +61,12 @@ public final class ReadAheadByteSource: ByteSource {
     /// Reads up to `buffer.count` bytes: from the descriptor, or from the
     /// thread's pipe once the thread runs; 0 at the end of the stream.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if let pump {
-            let count = try pump.readEnd.read(into: buffer, retryOnInterrupt: true)
+        if let pump, let pipe {
+            let count = try pipe.read(into: buffer, retryOnInterrupt: true)
             if count == 0 {
                 // The thread has ended: it closed the pipe. An error it met
                 // comes after the bytes it read before it.
                 join()
-                finished = true
                 if let failure = pump.failure { throw failure }
             }
             return count
@@ -87,12 +86,13 @@ public final class ReadAheadByteSource: ByteSource {
     /// more than once.
     public func stop() {
         finished = true
-        guard let pump else { return }
+        guard let pipe else { return }
         // A thread blocked writing a full pipe fails with EPIPE (its
         // SIGPIPE is blocked); one in read() finishes that read first.
-        try? pump.readEnd.close()
+        try? pipe.close()
         join()
-        self.pump = nil
+        self.pipe = nil
+        pump = nil
     }
 
     private func start() {
@@ -101,7 +101,7 @@ public final class ReadAheadByteSource: ByteSource {
         guard let (readEnd, writeEnd) = try? FileDescriptor.pipe() else { return }
         _ = fcntl(readEnd.rawValue, F_SETFD, FD_CLOEXEC)
         _ = fcntl(writeEnd.rawValue, F_SETFD, FD_CLOEXEC)
-        let pump = Pump(source: fileDescriptor, writeEnd: writeEnd, readEnd: readEnd, chunkSize: chunkSize)
+        let pump = Pump(source: fileDescriptor, writeEnd: writeEnd, chunkSize: chunkSize)
         // The thread inherits a full signal mask: it must not take a
         // signal (SIGINT, SIGPIPE) meant for the process's own threads.
         var all = sigset_t(), previous = sigset_t()
@@ -120,8 +120,8 @@ public final class ReadAheadByteSource: ByteSource {
             return
         }
         self.pump = pump
+        self.pipe = readEnd
         self.thread = thread
-        startedThread = true
     }
 
     private func join() {
@@ -132,22 +132,19 @@ public final class ReadAheadByteSource: ByteSource {
     }
 
     /// What the thread works with: it reads `source` into the pipe's
-    /// `writeEnd` until the end, an error, or a pipe nobody reads (its
-    /// `readEnd` is the consumer's). `failure` is read only after the
-    /// thread is joined.
+    /// `writeEnd` until the end, an error, or a pipe nobody reads.
+    /// `failure` and `readSeconds` are read only after the thread is joined.
     private final class Pump {
         let source: FileDescriptor
         let writeEnd: FileDescriptor
-        let readEnd: FileDescriptor
         let chunkSize: Int
         var failure: Errno?
         /// Time spent in reads of `source`.
         var readSeconds = 0.0
 
-        init(source: FileDescriptor, writeEnd: FileDescriptor, readEnd: FileDescriptor, chunkSize: Int) {
+        init(source: FileDescriptor, writeEnd: FileDescriptor, chunkSize: Int) {
             self.source = source
             self.writeEnd = writeEnd
-            self.readEnd = readEnd
             self.chunkSize = chunkSize
         }
 

@@ -145,8 +145,7 @@ public struct Verifier {
         defer { try? session.close() }
         let opened = ContinuousClock.now
         if phase != nil { phases.add("session", seconds: PhaseTimes.seconds(since: opening)) }
-        let source = ReadAheadByteSource(session.fileDescriptor)
-        defer { source.stop() }   // runs before the session is closed
+        let source = session.stream
         let decoder = try StreamDecoder(source: source)
         defer {
             if let phase {
