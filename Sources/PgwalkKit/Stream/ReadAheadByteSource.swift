@@ -23,9 +23,9 @@ import SystemPackage
 ///
 /// Call ``stop()`` before closing the descriptor (``WalkSession/close()``
 /// does, for ``WalkSession/stream``): it stops the thread and waits for
-/// it, also when the consumer gave up half-way. The thread blocks every signal, so
-/// signals reach the threads they did before; it never touches the
-/// descriptor after ``stop()`` returns.
+/// it, also when the consumer gave up half-way. The thread blocks every signal
+/// (``BackgroundThread``); it never touches the descriptor after ``stop()``
+/// returns.
 public final class ReadAheadByteSource: ByteSource {
     /// The descriptor read (the module's `walk` file, or any file).
     public let fileDescriptor: FileDescriptor
@@ -37,7 +37,7 @@ public final class ReadAheadByteSource: ByteSource {
     /// ``stop()``.
     private var pump: Pump?
     private var pipe: FileDescriptor?
-    private var thread: pthread_t?
+    private var thread: BackgroundThread?
     /// Whether the stream has ended (or ``stop()`` was called): no thread
     /// may start after it.
     private var finished = false
@@ -102,19 +102,7 @@ public final class ReadAheadByteSource: ByteSource {
         _ = fcntl(readEnd.rawValue, F_SETFD, FD_CLOEXEC)
         _ = fcntl(writeEnd.rawValue, F_SETFD, FD_CLOEXEC)
         let pump = Pump(source: fileDescriptor, writeEnd: writeEnd, chunkSize: chunkSize)
-        // The thread inherits a full signal mask: it must not take a
-        // signal (SIGINT, SIGPIPE) meant for the process's own threads.
-        var all = sigset_t(), previous = sigset_t()
-        sigfillset(&all)
-        pthread_sigmask(SIG_SETMASK, &all, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(pump).toOpaque()
-        guard pthread_create(&thread, nil, { context in
-            Unmanaged<Pump>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, context) == 0 else {
-            Unmanaged<Pump>.fromOpaque(context).release()
+        guard let thread = BackgroundThread({ pump.run() }) else {
             try? readEnd.close()
             try? writeEnd.close()
             return
@@ -126,7 +114,7 @@ public final class ReadAheadByteSource: ByteSource {
 
     private func join() {
         guard let thread else { return }
-        pthread_join(thread, nil)
+        thread.join()
         self.thread = nil
         readAheadSeconds = pump?.readSeconds
     }

@@ -64,8 +64,9 @@ public struct Verifier {
     /// `probes` (kpageflags, pagemap and the guard-region probe, the
     /// freeze), `session` (the module's version check, the
     /// open and the request of each walk), `pass` (the first pass's
-    /// stream, rows and pagemap comparison), `recheck`, `maps` (reading
-    /// /proc/PID/maps and comparing the VMAs, with any second pass).
+    /// stream, rows and pagemap comparison), `recheck`, `maps` (waiting
+    /// for /proc/PID/maps, read during the pass, and comparing the VMAs,
+    /// with any second pass).
     package func run(phases: inout PhaseTimes) throws -> VerifyReport {
         let frameFlags = phases.time("probes") { try? KernelPageFlagsReader() }
         defer { try? frameFlags?.close() }
@@ -103,6 +104,12 @@ public struct Verifier {
         let guardRegions: GuardRegionAnswer = options.givenGuardRegions.map { .given($0.pagemapReportsGuards) }
             ?? .runningKernel
         phases.add("probes", seconds: PhaseTimes.seconds(since: probeStart))
+        // /proc/PID/maps is read while the pass runs, on a thread: the pass
+        // decodes on one CPU while the module's walk (read ahead) leaves the
+        // other mostly idle, and 20,000 VMAs' maps cost a sixth of a verify
+        // read after it (docs/BENCH.md, change 19). Read during the walk, it
+        // is closer in time to what the walk saw, not further.
+        let maps = BackgroundValue { try ProcessMaps.read(target) }
 
         var first = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
                              guardRegions: guardRegions, resources: resources, collect: true,
@@ -113,7 +120,8 @@ public struct Verifier {
         try recheck(&first.report, mismatched: first.mismatched, pagemap: pagemap, frameFlags: frameFlags,
                     guardRegions: guardRegions, resources: resources, phases: &phases)
         let mapsStart = ContinuousClock.now
-        first.report.vmaDifferences = try compareVMAs(walked: first.walkedVMAs, target: target)
+        first.report.vmaDifferences = Self.compareVMAs(walked: first.walkedVMAs, maps: try maps.value(),
+                                                       start: options.start ?? 0, end: options.end ?? UInt64.max)
         if !first.report.vmaDifferences.isEmpty {
             // VMAs change under a running target: look again before calling it.
             let again = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
