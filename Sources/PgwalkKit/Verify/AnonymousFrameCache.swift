@@ -5,14 +5,14 @@
 /// mappings that have an `anon_vma`: a library's written data and the
 /// copies made by writing it. In the order of their addresses most are
 /// lone frames, a row of one page, and asking a row at a time cost a pread
-/// each (320 rows for 477 frames in a Python interpreter). Physically they
+/// each (321 for a Python interpreter's 477 frames). Physically they
 /// cluster: page cache read together and pages faulted together come from
-/// nearby frames. Under emulation a pread of 32 frames' flags costs a
-/// fifth more than one frame's (docs/BENCH.md, change 18), so for a lone
-/// frame the aligned 32 frames around it are read, and its neighbours are
-/// answered from them later. A row whose frames run on is read as it is,
-/// its frames and no more: rounding long rows out to blocks read more than
-/// it saved (a JVM's libraries).
+/// nearby frames, and a pread costs more than a few more frames' flags.
+/// So for a lone frame the aligned 32 frames around it are read, and its
+/// neighbours are answered from them later: 88 preads instead of 321, in
+/// about a quarter of the time (docs/BENCH.md, change 18). A row whose
+/// frames run on is read as it is, its frames and no more: rounding long
+/// rows out to blocks read more than it saved (a JVM's libraries).
 ///
 /// A cached answer can be older than the pagemap entry it is compared with,
 /// as a window of one row's frames was before. A frame freed and reused in
