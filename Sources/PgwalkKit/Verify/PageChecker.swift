@@ -91,7 +91,8 @@ final class PageChecker {
     // MARK: Frame flags
 
     /// KPF_ANON of the frames of private file pages (every shared library's
-    /// written data), read in blocks and kept for the pass.
+    /// written data): a lone frame's neighbours read with it, a row's frames
+    /// with the row, and kept for the pass.
     private var anonymousFrames = AnonymousFrameCache()
 
     // MARK: Checking

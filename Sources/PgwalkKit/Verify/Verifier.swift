@@ -105,10 +105,10 @@ public struct Verifier {
             ?? .runningKernel
         phases.add("probes", seconds: PhaseTimes.seconds(since: probeStart))
         // /proc/PID/maps is read while the pass runs, on a thread: the pass
-        // decodes on one CPU while the module's walk (read ahead) leaves the
-        // other mostly idle, and 20,000 VMAs' maps cost a sixth of a verify
-        // read after it (docs/BENCH.md, change 19). Read during the walk, it
-        // is closer in time to what the walk saw, not further.
+        // decodes on one CPU, the module's walk (read ahead) keeps another
+        // busy for only part of it, and 20,000 VMAs' maps cost a sixth of a
+        // verify read after it (docs/BENCH.md, change 19). Read during the
+        // walk, it is closer in time to what the walk saw, not further.
         let maps = BackgroundValue { try ProcessMaps.read(target) }
 
         var first = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
