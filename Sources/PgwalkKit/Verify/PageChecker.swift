@@ -88,12 +88,38 @@ final class PageChecker {
         try pagemap.forEachBatch(in: address..<end) { window.append(contentsOf: $0.rawEntries) }
     }
 
-    // MARK: Frame flags
+    // MARK: Frame flags window
 
-    /// KPF_ANON of the frames of private file pages (every shared library's
-    /// written data): a lone frame's neighbours read with it, a row's frames
-    /// with the row, and kept for the pass.
-    private var anonymousFrames = AnonymousFrameCache()
+    /// KPF flags of frames `[frameWindowStart, frameWindowStart +
+    /// frameWindow.count)`. Each present page of a private file mapping
+    /// (every shared library) needs its frame's KPF_ANON; a row's frames run
+    /// on, so the rest of the row's are read in one pread instead of one
+    /// each, which was most of verify's time on small processes
+    /// (docs/BENCH.md, "Where the time goes").
+    private var frameWindow: [KernelPageFlags] = []
+    private var frameWindowStart: UInt64 = 0
+
+    /// KPF_ANON of `frame`, reading it and up to `following - 1` frames
+    /// after it (the rest of its row) when the window lacks it; nil when
+    /// kpageflags cannot say.
+    private func frameIsAnonymous(_ frameFlags: KernelPageFlagsReader, frame: UInt64, following: UInt64) -> Bool? {
+        if frame >= frameWindowStart, frame - frameWindowStart < UInt64(frameWindow.count) {
+            return frameWindow[Int(frame - frameWindowStart)].contains(.anon)
+        }
+        guard frame < UInt64.max - Self.frameWindowLimit else { return nil }
+        let count = max(1, min(following, Self.frameWindowLimit))
+        var flags = (try? frameFlags.values(ofFrames: frame..<(frame + count))) ?? []
+        if flags.isEmpty, count > 1 {
+            // A frame of the row past the last one kpageflags has: this one alone.
+            flags = (try? frameFlags.values(ofFrames: frame..<(frame + 1))) ?? []
+        }
+        frameWindow = flags
+        frameWindowStart = frame
+        return flags.first?.contains(.anon)
+    }
+
+    /// Frames read at most at once (4 KiB of kpageflags).
+    private static let frameWindowLimit: UInt64 = 512
 
     // MARK: Checking
 
@@ -198,7 +224,7 @@ final class PageChecker {
                     var anonymous: Bool?
                     if let rowFrameFlags {
                         let following = row.payloadStep == 1 ? (row.end - address) >> UInt64(pageShift) : 1
-                        anonymous = anonymousFrames.isAnonymous(payload, following: following, from: rowFrameFlags)
+                        anonymous = frameIsAnonymous(rowFrameFlags, frame: payload, following: following)
                         // The fast path of a private file page (every page
                         // of a shared library): a page that matched with
                         // the same KPF_ANON decides, and its own PFN.
