@@ -2,7 +2,7 @@
 # The kpageflags reads verify makes for a process's private file pages,
 # replayed alone in a booted guest, by strategy (docs/BENCH.md, change 18):
 # "old" one pread per row (the row's frames, up to 512), "blockN" aligned
-# N-frame blocks for every frame, "hybridN" (change 18) a row's frames as
+# N-frame blocks for every frame, "hybridN" (change 18, reverted: slower natively) a row's frames as
 # they are and a lone frame's aligned N frames. The frames are the present
 # pages of private file VMAs with anonymous pages (smaps), rows runs of
 # consecutive frames in address order; the reads are listed first, then
@@ -10,18 +10,21 @@
 #
 #   make vm-run KVER=6.12 VM_MEM=3G CMD='python3 bench/kpageflags-reads.py python jvm'
 import os, struct, sys, time, subprocess
+os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 def start(kind):
-    if kind=="python":
-        p = subprocess.Popen(["python3","-c","import json, sqlite3, ssl, time; print('r',flush=True); time.sleep(1e6)"], stdout=subprocess.PIPE)
-        p.stdout.readline()
-    else:
-        p = subprocess.Popen(["java","-Xms256m","-Xmx512m","-cp","build/bench/bin","Hold"], stdout=subprocess.PIPE)
-        p.stdout.readline()
+    """Starts workload `kind` as bench/common.sh does for the other scripts; its pid."""
+    out = subprocess.run(["bash", "-c", '. bench/common.sh && start_workload "$1" > /dev/null 2>&1 < /dev/null && echo "$wl_pid"',
+                          "-", kind], capture_output=True, text=True, check=True)
     time.sleep(1)
-    return p
+    return int(out.stdout.split()[-1])
 kpf = os.open("/proc/kpageflags", os.O_RDONLY)
 def rows_of(pid):
     pm = os.open(f"/proc/{pid}/pagemap", os.O_RDONLY)
+    try:
+        return rows_in(pid, pm)
+    finally:
+        os.close(pm)
+def rows_in(pid, pm):
     vmas=[]; cur=None
     for line in open(f"/proc/{pid}/smaps"):
         f=line.split()
@@ -44,38 +47,38 @@ def rows_of(pid):
             prev=fr
     return rows
 def old(rows):
-    L=[]; reads=0; ws=0; wc=0
+    L=[]; ws=0; wc=0
     for fr,c in rows:
         for k in range(c):
             f=fr+k
             if ws<=f<ws+wc: continue
-            n=min(c-k,512); L.append((n*8,f*8)); reads+=1; ws=f; wc=n
+            n=min(c-k,512); L.append((n*8,f*8)); ws=f; wc=n
     return L
 def block(rows,B,limit=512):
-    L=[]; reads=0; known=set()
+    L=[]; known=set()
     for fr,c in rows:
         for k in range(c):
             f=fr+k; b=f//B
             if b in known: continue
             end=f+min(c-k,limit); cnt=1
             while cnt<limit//B and (b+cnt)*B<end and (b+cnt) not in known: cnt+=1
-            L.append((cnt*B*8,b*B*8)); reads+=1
+            L.append((cnt*B*8,b*B*8))
             for j in range(cnt): known.add(b+j)
     return L
 def hybrid(rows,N=32,limit=512):
-    L=[]; reads=0; known=set()
+    L=[]; known=set()
     for fr,c in rows:
         for k in range(c):
             f=fr+k
             if f in known: continue
             if c-k>1: r=range(f,f+min(c-k,limit))
             else: s0=f&~(N-1); r=range(s0,s0+N)
-            L.append((len(r)*8,r.start*8)); reads+=1
+            L.append((len(r)*8,r.start*8))
             known.update(r)
     return L
 for kind in sys.argv[1:]:
-    p=start(kind)
-    rows=rows_of(p.pid)
+    pid=start(kind)
+    rows=rows_of(pid)
     print(kind, "frames", sum(c for _,c in rows), "rows", len(rows))
     for rep in range(3):
         for name,fn in [("old",old)]+[(f"block{B}",lambda r,B=B: block(r,B)) for B in (32,64)]+[(f"hybrid{N}",lambda r,N=N: hybrid(r,N)) for N in (16,32,64)]:
@@ -84,4 +87,4 @@ for kind in sys.argv[1:]:
             for size,off in L: os.pread(kpf,size,off)
             dt=time.perf_counter()-t
             print(f"  {name:8} reads {len(L):5} frames {sum(x for x,_ in L)//8:6} {dt*1e3:7.2f} ms")
-    p.kill()
+    os.kill(pid, 9)
