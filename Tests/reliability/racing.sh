@@ -15,7 +15,7 @@
 # then RACING_SECONDS pass without walks, for the global THP counters'
 # deltas to be compared (reported, not asserted: the mutator and the
 # kernel's daemons move them too); then the target's whole process group is
-# stopped (SIGSTOP), khugepaged and ksmd are paused, and it is walked
+# stopped (SIGSTOP), and so are khugepaged and ksmd; it is walked
 # RACING_STOPPED_WALKS times (default 40) raw, RACING_STOPPED_CTL times
 # (default 0) with pgwalkctl walk and
 # once with pgwalkctl verify: its minflt/majflt (/proc/PID/stat, each
@@ -79,6 +79,25 @@ group_faults() {
 		# fields after the command's closing parenthesis: state is 1, minflt 8, majflt 10
 		sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk -v p="$p" '{ print p, $8, $10 }'
 	done | sort
+}
+
+# stop khugepaged: with THP set to never (every PMD size too) the kernel
+# stops the thread and waits for it to exit before the write returns. Only
+# raising scan_sleep_millisecs is not enough: the write wakes khugepaged
+# for one more pass, which under emulation can outlast any fixed sleep (CI,
+# 7.3: thp_collapse_alloc+1 in the ksm kind's stopped phase). Fails if a
+# khugepaged thread is still there after 5 s.
+stop_khugepaged() {
+	local f i
+	set_knob $thp/enabled never
+	for f in $thp/hugepages-*/enabled; do
+		[ -e "$f" ] && set_knob "$f" never
+	done
+	for ((i = 0; i < 50; i++)); do
+		grep -qx khugepaged /proc/[0-9]*/comm 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # wait until every process of the group is stopped (or a zombie)
@@ -234,11 +253,16 @@ run_kind() {
 		stop_churn; restore_knobs
 		return
 	fi
-	# khugepaged and ksmd would change a stopped target too: pause them,
-	# and give a scan under way time to end
-	set_knob $khd/scan_sleep_millisecs 3600000
+	# khugepaged and ksmd would change a stopped target (or collapse
+	# another process's pages) under the walks: stop them
+	if ! stop_khugepaged; then
+		not_ok "$kind: khugepaged still runs with THP set to never"
+		stop_churn; restore_knobs
+		return
+	fi
+	# ksmd scans holding ksm_thread_mutex, which writing run takes: once
+	# the write returns no scan is under way
 	set_knob $ksm/run 0 2>/dev/null
-	sleep 0.3
 	group_faults "$pid" > "$work/f0"
 	vmstat_snap > "$work/s0"
 	"$bin/churn-walk" $children --count "$stopped_walks" "$pid" > "$work/sraw.out" 2> "$work/sraw.err"
