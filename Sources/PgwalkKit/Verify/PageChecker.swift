@@ -1,20 +1,27 @@
 /// Compares the module's rows with pagemap as they arrive, page by page,
 /// and keeps the per-VMA numbers. One per verify pass.
+///
+/// Its stored properties are `@exclusivity(unchecked)`: a class's
+/// properties are otherwise checked at run time on every access
+/// (`swift_beginAccess`, a thread-local lookup), about 300 instructions
+/// each, a tenth of a many-vmas verify (docs/BENCH.md, change 20). One
+/// thread uses a checker, through the row builder's callbacks, and no
+/// method passes a property `inout` to code that reaches the checker
+/// again, so the accesses the check guards against never overlap.
 final class PageChecker {
-    private(set) var report: VerifyReport
-    private(set) var walkedVMAs: [VMA] = []
+    @exclusivity(unchecked) private(set) var report: VerifyReport
     /// Every page that differed, listed in the report or not: what the
     /// re-check walks again.
-    private(set) var mismatched: PageSet
+    @exclusivity(unchecked) private(set) var mismatched: PageSet
     /// The first error a callback met (callbacks cannot throw).
-    private(set) var error: Error?
+    @exclusivity(unchecked) private(set) var error: Error?
 
     private let pagemap: any PagemapEntrySource
     private let frameFlags: KernelPageFlagsReader?
     private let expectation: PageExpectation
     private let limit: Int
     private let pageShift: Int
-    private var current: VMA?
+    @exclusivity(unchecked) private var current: VMA?
 
     init(header: StreamHeader, pagemap: any PagemapEntrySource, frameFlags: KernelPageFlagsReader?, limit: Int,
          guardRegions: GuardRegionAnswer) {
@@ -33,7 +40,6 @@ final class PageChecker {
         current = vma
         templates.removeAll()
         frameFlagsNeeded.removeAll()
-        walkedVMAs.append(vma)
         report.vmas.append(VerifyReport.VMASummary(vma: vma))
         if vma.flags.contains(.notWalked) {
             // Rule 9: neither walker enters VM_PFNMAP; pagemap reads holes.
@@ -52,8 +58,8 @@ final class PageChecker {
     /// read in one batch (up to the reader's batch capacity) when a row
     /// first needs them, so that small rows do not cost a pread each
     /// (docs/BENCH.md).
-    private var window: [UInt64] = []
-    private var windowStart: UInt64 = 0
+    @exclusivity(unchecked) private var window: [UInt64] = []
+    @exclusivity(unchecked) private var windowStart: UInt64 = 0
 
     /// Pages read at least, past the current VMA's end if it is smaller:
     /// the VMAs after it (a library's, or thousands of small ones side by
@@ -96,8 +102,8 @@ final class PageChecker {
     /// on, so the rest of the row's are read in one pread instead of one
     /// each, which was most of verify's time on small processes
     /// (docs/BENCH.md, "Where the time goes").
-    private var frameWindow: [KernelPageFlags] = []
-    private var frameWindowStart: UInt64 = 0
+    @exclusivity(unchecked) private var frameWindow: [KernelPageFlags] = []
+    @exclusivity(unchecked) private var frameWindowStart: UInt64 = 0
 
     /// KPF_ANON of `frame`, reading it and up to `following - 1` frames
     /// after it (the rest of its row) when the window lacks it; nil when
@@ -163,7 +169,7 @@ final class PageChecker {
     }
 
     /// Compared bits of a page that matched, per row key, in the current VMA.
-    private var templates = PerRowKey<UInt64>()
+    @exclusivity(unchecked) private var templates = PerRowKey<UInt64>()
 
     func check(_ row: MappingRow) {
         guard error == nil, let vma = current, vma.start == row.vmaStart else { return }
@@ -266,7 +272,7 @@ final class PageChecker {
     /// per key and VMA (`needsFrameFlags` looks at neither address nor
     /// payload), asked once: a `ModulePage` holds a copy of the VMA, and
     /// building one for every row was about 1% of a many-vmas verify.
-    private var frameFlagsNeeded = PerRowKey<Bool>()
+    @exclusivity(unchecked) private var frameFlagsNeeded = PerRowKey<Bool>()
 
     private func needsFrameFlags(_ key: RowKey, row: MappingRow, vma: VMA) -> Bool {
         if let known = frameFlagsNeeded[key] { return known }

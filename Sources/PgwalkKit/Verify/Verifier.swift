@@ -120,14 +120,14 @@ public struct Verifier {
         try recheck(&first.report, mismatched: first.mismatched, pagemap: pagemap, frameFlags: frameFlags,
                     guardRegions: guardRegions, resources: resources, phases: &phases)
         let mapsStart = ContinuousClock.now
-        first.report.vmaDifferences = Self.compareVMAs(walked: first.walkedVMAs, maps: try maps.value(),
+        first.report.vmaDifferences = Self.compareVMAs(walked: first.report.vmas, maps: try maps.value(),
                                                        start: options.start ?? 0, end: options.end ?? UInt64.max)
         if !first.report.vmaDifferences.isEmpty {
             // VMAs change under a running target: look again before calling it.
             let again = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
                                  guardRegions: guardRegions, resources: resources, collect: false,
                                  phases: &phases, phase: nil)
-            first.report.vmaDifferences = try compareVMAs(walked: again.walkedVMAs, target: target)
+            first.report.vmaDifferences = try compareVMAs(walked: again.report.vmas, target: target)
         }
         phases.add("maps", seconds: PhaseTimes.seconds(since: mapsStart))
         return first.report
@@ -136,8 +136,8 @@ public struct Verifier {
     // MARK: - One pass
 
     private struct Pass {
+        /// Its `vmas` are the VMAs walked, in the walk's order.
         var report: VerifyReport
-        var walkedVMAs: [VMA]
         /// Every page that differed.
         var mismatched: PageSet
     }
@@ -189,7 +189,7 @@ public struct Verifier {
         if end.status != 0 {
             throw VerifyError.walkEnded(status: end.status, pid: pid)
         }
-        return Pass(report: checker.report, walkedVMAs: checker.walkedVMAs, mismatched: checker.mismatched)
+        return Pass(report: checker.report, mismatched: checker.mismatched)
     }
 
     /// Verify's checks on a saved stream, with no module and no process:
@@ -207,7 +207,7 @@ public struct Verifier {
                              guardRegions: .given(guardRegionsInPagemap), pid: pid)
         var report = pass.report
         report.persistentMismatches = report.totalMismatches
-        report.vmaDifferences = compareVMAs(walked: pass.walkedVMAs, maps: maps, start: start, end: end)
+        report.vmaDifferences = compareVMAs(walked: pass.report.vmas, maps: maps, start: start, end: end)
         return report
     }
 
@@ -254,43 +254,64 @@ public struct Verifier {
     // MARK: - VMAs
 
     /// The walk's VMAs against /proc/PID/maps, in the walked range.
-    private func compareVMAs(walked: [VMA], target: ProcTarget) throws -> [String] {
+    private func compareVMAs(walked: [VerifyReport.VMASummary], target: ProcTarget) throws -> [String] {
         Self.compareVMAs(walked: walked, maps: try ProcessMaps.read(target),
                          start: options.start ?? 0, end: options.end ?? UInt64.max)
     }
 
-    private static func compareVMAs(walked: [VMA], maps: [MemoryMapping], start lo: UInt64, end hi: UInt64) -> [String] {
+    private static func compareVMAs(walked: [VerifyReport.VMASummary], maps: [MemoryMapping],
+                                    start lo: UInt64, end hi: UInt64) -> [String] {
         // One merge of two lists in address order, their bounds compared as
         // numbers, not a set of strings (20,000 VMAs made 40,000 strings
         // here) nor of hashed pairs (docs/BENCH.md, "Where the time goes").
-        // Both kernel files are in that order already (the walker visits
-        // VMAs in order, show_map() lists them so); other input is sorted.
-        func inOrder<T>(_ list: [T], _ bounds: (T) -> (UInt64, UInt64)) -> [T] {
-            zip(list, list.dropFirst()).allSatisfy { bounds($0) <= bounds($1) }
-                ? list : list.sorted { bounds($0) < bounds($1) }
+        // The merge reads spans, bounds and an index, not the VMAs and
+        // mappings: copying those (a name each) was most of its cost
+        // (change 20). Both kernel files are in that order already (the
+        // walker visits VMAs in order, show_map() lists them so); other
+        // input is sorted.
+        var fromWalk = walked.indices.map { Span(start: walked[$0].vma.start, end: walked[$0].vma.end, index: $0) }
+        var fromMaps = [Span]()
+        fromMaps.reserveCapacity(maps.count)
+        for i in maps.indices where maps[i].end > lo && maps[i].start < hi && maps[i].kind != .vsyscall {
+            fromMaps.append(Span(start: maps[i].start, end: maps[i].end, index: i))
         }
-        let walked = inOrder(walked) { ($0.start, $0.end) }
-        let fromMaps = inOrder(maps.filter { $0.end > lo && $0.start < hi && $0.kind != .vsyscall }) { ($0.start, $0.end) }
+        Span.sortIfNeeded(&fromWalk)
+        Span.sortIfNeeded(&fromMaps)
         var onlyInMaps: [String] = [], onlyWalked: [String] = []
         var w = 0, m = 0
-        while w < walked.count || m < fromMaps.count {
-            if w > 0, w < walked.count, walked[w].start == walked[w - 1].start, walked[w].end == walked[w - 1].end {
+        while w < fromWalk.count || m < fromMaps.count {
+            if w > 0, w < fromWalk.count, fromWalk[w].sameBounds(as: fromWalk[w - 1]) {
                 w += 1 // the same VMA reported again (a resumed walk): once
                 continue
             }
-            if m < fromMaps.count, w < walked.count,
-               fromMaps[m].start == walked[w].start, fromMaps[m].end == walked[w].end {
+            if m < fromMaps.count, w < fromWalk.count, fromMaps[m].sameBounds(as: fromWalk[w]) {
                 m += 1
                 w += 1
-            } else if m < fromMaps.count, w == walked.count || (fromMaps[m].start, fromMaps[m].end) < (walked[w].start, walked[w].end) {
-                onlyInMaps.append(inMapsOnly(fromMaps[m]))
+            } else if m < fromMaps.count, w == fromWalk.count || fromMaps[m] < fromWalk[w] {
+                onlyInMaps.append(inMapsOnly(maps[fromMaps[m].index]))
                 m += 1
             } else {
-                onlyWalked.append(walkedOnly(walked[w]))
+                onlyWalked.append(walkedOnly(walked[fromWalk[w].index].vma))
                 w += 1
             }
         }
         return onlyInMaps + onlyWalked
+    }
+
+    /// A VMA's or a mapping's bounds, and where it is in its list.
+    private struct Span: Comparable {
+        var start: UInt64
+        var end: UInt64
+        var index: Int
+
+        static func < (a: Span, b: Span) -> Bool { (a.start, a.end) < (b.start, b.end) }
+        static func == (a: Span, b: Span) -> Bool { a.sameBounds(as: b) }
+
+        func sameBounds(as other: Span) -> Bool { start == other.start && end == other.end }
+
+        static func sortIfNeeded(_ spans: inout [Span]) {
+            if spans.indices.dropFirst().contains(where: { spans[$0] < spans[$0 - 1] }) { spans.sort() }
+        }
     }
 
     private static func inMapsOnly(_ m: MemoryMapping) -> String {

@@ -25,6 +25,26 @@ import Testing
         #expect(text { $0.appendAddress(0x0123_4567_89ab_cdef) } == "0x0123456789abcdef")
     }
 
+    /// Past the room it started with, the text grows and keeps every
+    /// byte written before: 1,000 lines against the same lines built
+    /// from `String`s.
+    @Test func growsPastItsFirstRoom() {
+        var expected = ""
+        let built = text { t in
+            for i in 0..<1000 {
+                let value = UInt64(i) &* 0x9e37_79b9_7f4a_7c15
+                t.appendAddress(value)
+                t.append(ascii: " ")
+                t.appendDecimal(UInt64(i), paddedTo: 6)
+                t.append("name-\(i) é\n")
+                let hex = String(value, radix: 16)
+                expected += "0x" + String(repeating: "0", count: 16 - hex.count) + hex + " "
+                    + String(i) + String(repeating: " ", count: 6 - String(i).count) + "name-\(i) é\n"
+            }
+        }
+        #expect(built == expected)
+    }
+
     @Test func paddingCountsFromTheColumnStart() {
         #expect(text { $0.append("ab"); $0.appendDecimal(42, paddedTo: 5); $0.append(ascii: "|") } == "ab42   |")
         #expect(text { $0.appendDecimal(123_456, paddedTo: 3); $0.append(ascii: "|") } == "123456|")
