@@ -90,9 +90,7 @@ group_faults() {
 stop_khugepaged() {
 	local f i
 	set_knob $thp/enabled never
-	for f in $thp/hugepages-*/enabled; do
-		[ -e "$f" ] && set_knob "$f" never
-	done
+	for f in $thp/hugepages-*/enabled; do set_knob "$f" never; done
 	for ((i = 0; i < 50; i++)); do
 		grep -qx khugepaged /proc/[0-9]*/comm 2>/dev/null || return 0
 		sleep 0.1

@@ -5,15 +5,25 @@ package enum Hex {
     /// line, and building each from `String(_:radix:)` and padding took a
     /// large share of verify's output for 20,000 VMAs (docs/BENCH.md).
     package static func address(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 18) { bytes in
-            bytes[0] = UInt8(ascii: "0")
-            bytes[1] = UInt8(ascii: "x")
-            var rest = value
-            for i in stride(from: 17, through: 2, by: -1) {
-                bytes[i] = digit(UInt8(truncatingIfNeeded: rest & 0xf))
-                rest >>= 4
-            }
-            return 18
+        String(unsafeUninitializedCapacity: addressLength) { bytes in
+            writeAddress(value, to: bytes.baseAddress!)
+            return addressLength
+        }
+    }
+
+    /// The bytes ``address(_:)`` writes.
+    package static var addressLength: Int { 18 }
+
+    /// Writes ``address(_:)``'s 18 bytes at `bytes`: for the renderers that
+    /// build their text as bytes (one call per address; `digit` is inlined
+    /// here, where a renderer in another module would call it per digit).
+    package static func writeAddress(_ value: UInt64, to bytes: UnsafeMutablePointer<UInt8>) {
+        bytes[0] = UInt8(ascii: "0")
+        bytes[1] = UInt8(ascii: "x")
+        var rest = value
+        for i in stride(from: 17, through: 2, by: -1) {
+            bytes[i] = digit(UInt8(truncatingIfNeeded: rest & 0xf))
+            rest >>= 4
         }
     }
 

@@ -280,11 +280,11 @@ public struct Verifier {
         var onlyInMaps: [String] = [], onlyWalked: [String] = []
         var w = 0, m = 0
         while w < fromWalk.count || m < fromMaps.count {
-            if w > 0, w < fromWalk.count, fromWalk[w].sameBounds(as: fromWalk[w - 1]) {
+            if w > 0, w < fromWalk.count, fromWalk[w] == fromWalk[w - 1] {
                 w += 1 // the same VMA reported again (a resumed walk): once
                 continue
             }
-            if m < fromMaps.count, w < fromWalk.count, fromMaps[m].sameBounds(as: fromWalk[w]) {
+            if m < fromMaps.count, w < fromWalk.count, fromMaps[m] == fromWalk[w] {
                 m += 1
                 w += 1
             } else if m < fromMaps.count, w == fromWalk.count || fromMaps[m] < fromWalk[w] {
@@ -298,16 +298,15 @@ public struct Verifier {
         return onlyInMaps + onlyWalked
     }
 
-    /// A VMA's or a mapping's bounds, and where it is in its list.
+    /// A VMA's or a mapping's bounds, and where it is in its list. Spans
+    /// compare by their bounds alone.
     private struct Span: Comparable {
         var start: UInt64
         var end: UInt64
         var index: Int
 
         static func < (a: Span, b: Span) -> Bool { (a.start, a.end) < (b.start, b.end) }
-        static func == (a: Span, b: Span) -> Bool { a.sameBounds(as: b) }
-
-        func sameBounds(as other: Span) -> Bool { start == other.start && end == other.end }
+        static func == (a: Span, b: Span) -> Bool { (a.start, a.end) == (b.start, b.end) }
 
         static func sortIfNeeded(_ spans: inout [Span]) {
             if spans.indices.dropFirst().contains(where: { spans[$0] < spans[$0 - 1] }) { spans.sort() }

@@ -70,22 +70,7 @@ struct ByteText {
 
     /// `0x` and 16 hex digits, as ``Hex/address(_:)`` writes it.
     mutating func appendAddress(_ value: UInt64) {
-        write(18) { p in
-            p[0] = UInt8(ascii: "0")
-            p[1] = UInt8(ascii: "x")
-            var rest = value
-            for i in stride(from: 17, through: 2, by: -1) {
-                p[i] = Self.hexDigit(UInt8(truncatingIfNeeded: rest & 0xf))
-                rest >>= 4
-            }
-        }
-    }
-
-    /// ``Hex/digit(_:)``, which is in another module and would be a call
-    /// per digit.
-    @inline(__always)
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+        write(Hex.addressLength) { Hex.writeAddress(value, to: $0) }
     }
 
     /// Spaces after what was written since `start`, up to `width` bytes:
