@@ -33,6 +33,8 @@ struct CommandStream: ByteSource {
             // The decoder reports a failed read as a bad stream (exit 6);
             // a full disk under --output is an I/O failure (exit 7).
             if let failure = stream.copyFailure.error { throw failure }
+            // A module of another release: its stream's header says so.
+            if let session = stream.session { throw session.explaining(error) }
             throw error
         }
     }

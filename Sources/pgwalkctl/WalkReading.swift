@@ -34,8 +34,8 @@ enum WalkReading {
     }
 
     /// ``read(_:into:)``, adding to `phases` (`--stats`) the time spent
-    /// opening the stream (`session`: for the module, its version check,
-    /// the open and the request) and reading it into rows (`stream`), or
+    /// opening the stream (`session`: for the module, the open and the
+    /// request) and reading it into rows (`stream`), or
     /// walking pagemap (`pagemap`).
     @discardableResult
     static func read(_ origin: Origin, into renderer: WalkRenderer, phases: inout PhaseTimes) throws -> EndRecord? {

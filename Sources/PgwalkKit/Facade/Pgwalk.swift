@@ -33,7 +33,7 @@ public enum Pgwalk {
             let request = WalkRequest(pid: pid, start: start, end: end, seq: true)
             let session = try WalkSession(request: request, paths: paths)
             defer { try? session.close() }
-            return try collect(StreamDecoder(source: session.stream), kind: .kernel)
+            return try collect(session.decoder(), kind: .kernel)
         case .pagemap:
             let collector = WalkCollector()
             try pagemapRows(ofProcess: pid, start: start, end: end, into: collector)
@@ -106,7 +106,7 @@ public enum Pgwalk {
         return try sweep.run({ entry in
             let session = try sweep.session(for: WalkRequest(pid: entry.pid, start: start, end: end, seq: seq))
             defer { try? session.close() }
-            let walk = try collect(StreamDecoder(source: session.stream), kind: .kernel)
+            let walk = try collect(session.decoder(), kind: .kernel)
             if walk.status == LinuxErrno.noSuchProcess { throw ProcessSweep.Skip(.exited) }
             return walk
         }, each: each)

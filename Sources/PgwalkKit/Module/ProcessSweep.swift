@@ -97,10 +97,11 @@ public struct ProcessSweep {
         self.checksModuleVersion = checksModuleVersion
     }
 
-    /// A walk session for `request`, without reading the module's info
-    /// again: the sweep has checked its version once.
+    /// A walk session for `request`, with the sweep's paths. Sessions do not
+    /// read the module's info file (``WalkSession``); the sweep checks the
+    /// version once, before the first process.
     public func session(for request: WalkRequest) throws -> WalkSession {
-        try WalkSession(request: request, paths: paths, checkingVersion: !checksModuleVersion)
+        try WalkSession(request: request, paths: paths)
     }
 
     /// Runs `body` for each process of `pids` (every pid of /proc by

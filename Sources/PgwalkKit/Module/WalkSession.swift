@@ -11,6 +11,9 @@ public final class WalkSession {
     public let request: WalkRequest
     /// The walk file, to read the stream from.
     public let fileDescriptor: FileDescriptor
+    /// Where the module's files are: its info file is read only when the
+    /// stream's header is not one this pgwalkctl reads (``explaining(_:)``).
+    private let paths: ModulePaths
     private var closed = false
     private var readAhead: ReadAheadByteSource?
 
@@ -26,20 +29,15 @@ public final class WalkSession {
 
     /// Opens the walk file and sends `request`. Errors are `ModuleError`s that
     /// say what went wrong and what to do.
-    public convenience init(request: WalkRequest, paths: ModulePaths = .default) throws {
-        try self.init(request: request, paths: paths, checkingVersion: true)
-    }
-
-    /// `checkingVersion: false` when the caller has already checked the
-    /// module's version this run (``ProcessSweep``: once, not per process).
-    init(request: WalkRequest, paths: ModulePaths, checkingVersion: Bool) throws {
+    ///
+    /// The module's version is not checked here: a module that writes
+    /// another stream format is found at the stream's header, and only then
+    /// is its info file read, to say so (``decoder()``, ``explaining(_:)``).
+    /// Read before every session, that file cost a small process's walk
+    /// 1.3 ms of its 9 under emulation (docs/BENCH.md, change 21).
+    public init(request: WalkRequest, paths: ModulePaths = .default) throws {
         self.request = request
-        // A module that writes another format would fail deep in the
-        // decoder; say so first. Without an info file the open below says
-        // what is missing.
-        if checkingVersion {
-            try Self.checkVersion(paths: paths)
-        }
+        self.paths = paths
         let fd: FileDescriptor
         do {
             fd = try FileDescriptor.open(FilePath(paths.walk), .readWrite, options: [.closeOnExec])
@@ -54,17 +52,52 @@ public final class WalkSession {
             precondition(written == text.utf8.count)
         } catch let errno as Errno {
             try? fd.close()
-            throw ModuleError.rejected(request, errno: errno, info: try? ModuleInfo.read(paths: paths))
+            let info = try? ModuleInfo.read(paths: paths)
+            if let mismatch = info.flatMap(Self.versionMismatch) { throw mismatch }
+            throw ModuleError.rejected(request, errno: errno, info: info)
         }
         self.fileDescriptor = fd
     }
 
+    /// The decoder of the session's stream, its header read. A header this
+    /// pgwalkctl cannot read throws what ``explaining(_:)`` makes of it.
+    public func decoder() throws -> StreamDecoder<ReadAheadByteSource> {
+        do {
+            return try StreamDecoder(source: stream)
+        } catch {
+            throw explaining(error)
+        }
+    }
+
+    /// What an error reading this session's stream means. A header this
+    /// pgwalkctl cannot read (another format version, or not a stream at
+    /// all), from a module whose info file names another stream format, is
+    /// that module's version mismatch: a ``ModuleError`` of kind
+    /// ``ModuleError/Kind/versionMismatch`` with both sides' versions.
+    /// Anything else is returned as it is.
+    public func explaining(_ error: Error) -> Error {
+        guard let decoding = error as? StreamDecodingError, decoding.recordIndex == nil,
+              let info = try? ModuleInfo.read(paths: paths), let mismatch = Self.versionMismatch(info) else {
+            return error
+        }
+        return mismatch
+    }
+
     /// Throws ``ModuleError`` `.versionMismatch` when the loaded module
     /// writes a format this client does not read; nothing when its info
-    /// file is missing (the walk file's open then says what is).
+    /// file is missing (the walk file's open then says what is). For runs
+    /// that check once before many sessions (``ProcessSweep``).
     static func checkVersion(paths: ModulePaths) throws {
-        if let info = try? ModuleInfo.read(paths: paths) {
+        if let info = try? ModuleInfo.read(paths: paths), let mismatch = versionMismatch(info) { throw mismatch }
+    }
+
+    /// The error ``VersionCheck/require()`` throws for `info`, if any.
+    private static func versionMismatch(_ info: ModuleInfo) -> ModuleError? {
+        do {
             try VersionCheck(info: info).require()
+            return nil
+        } catch {
+            return error as? ModuleError
         }
     }
 

@@ -62,11 +62,10 @@ public struct Verifier {
 
     /// ``run()``, adding where the time went to `phases` (`--stats`):
     /// `probes` (kpageflags, pagemap and the guard-region probe, the
-    /// freeze), `session` (the module's version check, the
-    /// open and the request of each walk), `pass` (the first pass's
-    /// stream, rows and pagemap comparison), `recheck`, `maps` (waiting
-    /// for /proc/PID/maps, read during the pass, and comparing the VMAs,
-    /// with any second pass).
+    /// freeze), `session` (the open and the request of each walk), `pass`
+    /// (the first pass's stream, rows and pagemap comparison), `recheck`,
+    /// `maps` (waiting for /proc/PID/maps, read during the pass, and
+    /// comparing the VMAs, with any second pass).
     package func run(phases: inout PhaseTimes) throws -> VerifyReport {
         let frameFlags = phases.time("probes") { try? KernelPageFlagsReader() }
         defer { try? frameFlags?.close() }
@@ -154,7 +153,7 @@ public struct Verifier {
         let opened = ContinuousClock.now
         if phase != nil { phases.add("session", seconds: PhaseTimes.seconds(since: opening)) }
         let source = session.stream
-        let decoder = try StreamDecoder(source: source)
+        let decoder = try session.decoder()
         defer {
             if let phase {
                 phases.add(phase, seconds: PhaseTimes.seconds(since: opened))

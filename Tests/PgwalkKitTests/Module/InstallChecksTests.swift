@@ -57,25 +57,76 @@ import Testing
         #expect(throws: Never.self) { try same.require() }
     }
 
-    /// A walk against a module of another format fails before the walk
-    /// file is opened, with the versions.
+    /// A walk against a module of another format fails at the stream's
+    /// header, with the versions from the info file, which a session reads
+    /// only then (docs/BENCH.md, change 21).
     @Test func walkSessionRefusesAModuleOfAnotherFormat() throws {
-        let dir = "/tmp/pgwalk-versiontest-\(getpid())"
+        try FakeModule.with(info: "module_version: 3.0.0\nformat_version: 3\n", streamVersion: 3) { paths in
+            let session = try WalkSession(request: WalkRequest(pid: 1), paths: paths)
+            defer { try? session.close() }
+            do {
+                _ = try session.decoder()
+                Issue.record("a module of format 3 was accepted")
+            } catch let error as ModuleError {
+                #expect(error.kind == .versionMismatch)
+                #expect(error.description.contains("too new"))
+                #expect(error.description.contains("pgwalk module 3.0.0 writes stream format 3"))
+            }
+        }
+    }
+
+    /// A header this client cannot read, from a module whose info file
+    /// agrees on the format, is reported as the stream's own error.
+    @Test func aBadHeaderFromAnAgreeingModuleStaysAStreamError() throws {
+        let info = "module_version: \(PgwalkKitVersion.string)\nformat_version: \(StreamHeader.supportedVersion)\n"
+        try FakeModule.with(info: info, streamVersion: 3) { paths in
+            let session = try WalkSession(request: WalkRequest(pid: 1), paths: paths)
+            defer { try? session.close() }
+            do {
+                _ = try session.decoder()
+                Issue.record("a stream of format 3 was decoded")
+            } catch let error as StreamDecodingError {
+                #expect(error.reason == .unsupportedVersion(3))
+            }
+        }
+    }
+
+    /// The stream of a module of this format decodes.
+    @Test func aStreamOfThisFormatDecodes() throws {
+        let info = "module_version: 9.9.9\nformat_version: \(StreamHeader.supportedVersion)\n"
+        try FakeModule.with(info: info, streamVersion: StreamHeader.supportedVersion) { paths in
+            let session = try WalkSession(request: WalkRequest(pid: 1), paths: paths)
+            defer { try? session.close() }
+            let decoder = try session.decoder()
+            #expect(decoder.header.version == StreamHeader.supportedVersion)
+        }
+    }
+}
+
+/// A module's debugfs directory faked in /tmp: an info file, and a walk file
+/// holding a stream of the given format version. The session's request is
+/// written at the start of the regular file, so the stream follows that many
+/// bytes of padding and the read finds it where the write left off.
+enum FakeModule {
+    static func with(info: String, streamVersion: UInt16, _ body: (ModulePaths) throws -> Void) throws {
+        let dir = "/tmp/pgwalk-versiontest-\(getpid())-\(streamVersion)-\(info.utf8.count)"
         _ = dir.withCString { mkdir($0, 0o755) }
         defer { _ = dir.withCString { rmdir($0) } }
-        let info = dir + "/info"
-        let fd = try FileDescriptor.open(FilePath(info), .writeOnly, options: [.create, .truncate],
+        let paths = ModulePaths(directory: dir)
+        try write(Array(info.utf8), to: paths.info)
+        defer { _ = paths.info.withCString { unlink($0) } }
+        var stream = StreamFixture.stream(StreamFixture.header(), [StreamFixture.vma(0x40_0000, 0x60_0000)])
+        withUnsafeBytes(of: streamVersion.littleEndian) { stream.replaceSubrange(8..<10, with: $0) }
+        let padding = [UInt8](repeating: 0, count: WalkRequest(pid: 1).text.utf8.count)
+        try write(padding + stream, to: paths.walk)
+        defer { _ = paths.walk.withCString { unlink($0) } }
+        try body(paths)
+    }
+
+    private static func write(_ bytes: [UInt8], to path: String) throws {
+        let fd = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate],
                                          permissions: [.ownerReadWrite])
-        _ = try fd.writeAll("module_version: 3.0.0\nformat_version: 3\n".utf8)
-        try fd.close()
-        defer { _ = info.withCString { unlink($0) } }
-        do {
-            _ = try WalkSession(request: WalkRequest(pid: 1), paths: ModulePaths(directory: dir))
-            Issue.record("a module of format 3 was accepted")
-        } catch let error as ModuleError {
-            #expect(error.kind == .versionMismatch)
-            #expect(error.description.contains("too new"))
-            #expect(error.description.contains("pgwalk module 3.0.0 writes stream format 3"))
-        }
+        defer { try? fd.close() }
+        _ = try fd.writeAll(bytes)
     }
 }
