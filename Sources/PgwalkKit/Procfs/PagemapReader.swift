@@ -10,8 +10,12 @@ import SystemPackage
 ///
 /// The file is opened once (the kernel checks ptrace access and whether PFNs
 /// are shown at open time) and read with pread(2) at `vaddr / pageSize * 8`,
-/// up to `batchCapacity` entries per call into one buffer allocated up front,
-/// so memory use does not depend on the size of the target. Where the kernel
+/// up to `batchCapacity` entries per call into one buffer, so memory use does
+/// not depend on the size of the target. The buffer grows to the largest
+/// batch read, up to `batchCapacity`: a small process's reads need a few
+/// KiB, and a 512 KiB buffer is mapped and unmapped by the allocator, two
+/// system calls that cost a small verify about a millisecond under
+/// emulation (docs/BENCH.md, change 22). Where the kernel
 /// has PAGEMAP_SCAN (6.7+), `forEachPopulatedRun` asks it for the present and
 /// swapped ranges first and reads only those entries.
 ///
@@ -21,6 +25,8 @@ public final class PagemapReader {
     /// Entries per pread by default: 64 Ki entries, 512 KiB, 256 MiB of
     /// address space per system call with 4 KiB pages.
     public static let defaultBatchCapacity = 65_536
+    /// Entries the buffer first holds (4 KiB).
+    static let initialBufferEntries = 512
     /// Regions per PAGEMAP_SCAN call (24 bytes each).
     public static let scanRegionCapacity = 4_096
 
@@ -34,7 +40,8 @@ public final class PagemapReader {
     public let batchCapacity: Int
 
     var descriptor: FileDescriptor?
-    let entryBuffer: UnsafeMutableBufferPointer<UInt64>
+    /// Grown by ``readBatch(firstPage:count:)`` as batches need.
+    var entryBuffer = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
     var regionBuffer: UnsafeMutableBufferPointer<pgwalk_page_region>?
     var cachedScanSupport: PagemapScanSupport?
     var isIterating = false
@@ -50,7 +57,6 @@ public final class PagemapReader {
         self.pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
         self.batchCapacity = batchCapacity
         self.descriptor = try ProcfsFile.open(path, perProcess: true)
-        self.entryBuffer = .allocate(capacity: batchCapacity)
     }
 
     deinit {
@@ -171,6 +177,14 @@ public final class PagemapReader {
     func readBatch(firstPage: UInt64, count: Int) throws -> PagemapBatch {
         precondition(count <= batchCapacity)
         let fd = try openDescriptor()
+        if entryBuffer.count < count {
+            // Doubling from 512 entries (4 KiB): a few reallocations on the
+            // way to a large read, none for a small process's.
+            var capacity = max(entryBuffer.count, Self.initialBufferEntries)
+            while capacity < count { capacity *= 2 }
+            entryBuffer.deallocate()
+            entryBuffer = .allocate(capacity: min(capacity, batchCapacity))
+        }
         let bytes = UnsafeMutableRawBufferPointer(
             start: entryBuffer.baseAddress, count: count * MemoryLayout<UInt64>.stride)
         let got = try ProcfsFile.read(fd, at: Int64(firstPage * 8), into: bytes, path: path, perProcess: true)

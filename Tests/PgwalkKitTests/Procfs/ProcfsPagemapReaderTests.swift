@@ -153,6 +153,20 @@ import Testing
         }
     }
 
+    /// The buffer starts small and grows as batches need: reads of one
+    /// reader past its first size, past its second, and small again each
+    /// give every page's own entry.
+    @Test func batchesLargerThanTheFirstBufferReadEveryPage() throws {
+        let region = try ProcfsFencedMapping(pages: 2_100)
+        let touched = Set(stride(from: 0, to: 2_100, by: 3))
+        for page in touched { region.write(page: page) }
+        let reader = try PagemapReader(.current)
+        for (first, count) in [(7, 1), (5, 700), (0, 2_100), (1, 3), (2, 1_500)] {
+            let entries = try reader.entries(in: region.address(ofPage: first)..<region.address(ofPage: first + count))
+            #expect(entries.map(\.isPresent) == (first..<first + count).map(touched.contains), "\(count) pages from \(first)")
+        }
+    }
+
     @Test func unalignedRangeCoversEveryOverlappingPage() throws {
         let region = try ProcfsFencedMapping(pages: 3)
         let reader = try PagemapReader(.current)
