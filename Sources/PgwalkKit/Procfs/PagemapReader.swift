@@ -13,9 +13,9 @@ import SystemPackage
 /// up to `batchCapacity` entries per call into one buffer, so memory use does
 /// not depend on the size of the target. The buffer grows to the largest
 /// batch read, up to `batchCapacity`: a small process's reads need a few
-/// KiB, and a 512 KiB buffer is mapped and unmapped by the allocator, two
-/// system calls that cost a small verify about a millisecond under
-/// emulation (docs/BENCH.md, change 22). Where the kernel
+/// KiB, and a 512 KiB buffer is mapped and unmapped by the allocator: two
+/// system calls, and a TLB flush on the other CPU once verify's maps thread
+/// has run (docs/BENCH.md, change 22). Where the kernel
 /// has PAGEMAP_SCAN (6.7+), `forEachPopulatedRun` asks it for the present and
 /// swapped ranges first and reads only those entries.
 ///
