@@ -9,12 +9,7 @@ package enum ModuleViewReader {
         let began = Clock.now
         let session = try WalkSession(request: WalkRequest(pid: pid, start: start, end: end, seq: true), paths: paths)
         defer { try? session.close() }
-        var decoder: StreamDecoder<FileDescriptorByteSource>
-        do {
-            decoder = try StreamDecoder(source: FileDescriptorByteSource(session.fileDescriptor))
-        } catch {
-            throw session.explaining(error)
-        }
+        var decoder = try session.decoder()
         var records: [StreamRecord] = []
         var endRecord: EndRecord?
         while let record = try decoder.nextRecord() {

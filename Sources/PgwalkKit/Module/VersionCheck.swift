@@ -81,10 +81,14 @@ public struct VersionCheck: Sendable, Equatable {
         }
     }
 
-    /// Throws a ``ModuleError`` of kind ``ModuleError/Kind/versionMismatch``
-    /// unless the versions agree.
+    /// The ``ModuleError`` of kind ``ModuleError/Kind/versionMismatch`` that
+    /// says how the versions differ; nil when they agree.
+    public var mismatch: ModuleError? {
+        verdict == .agree ? nil : ModuleError(kind: .versionMismatch, errno: nil, operation: "version check", versions: self)
+    }
+
+    /// Throws ``mismatch`` unless the versions agree.
     public func require() throws {
-        guard verdict != .agree else { return }
-        throw ModuleError(kind: .versionMismatch, errno: nil, operation: "version check", versions: self)
+        if let mismatch { throw mismatch }
     }
 }

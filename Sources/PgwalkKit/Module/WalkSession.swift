@@ -53,7 +53,7 @@ public final class WalkSession {
         } catch let errno as Errno {
             try? fd.close()
             let info = try? ModuleInfo.read(paths: paths)
-            if let mismatch = info.flatMap(Self.versionMismatch) { throw mismatch }
+            if let mismatch = info.flatMap({ VersionCheck(info: $0).mismatch }) { throw mismatch }
             throw ModuleError.rejected(request, errno: errno, info: info)
         }
         self.fileDescriptor = fd
@@ -77,7 +77,7 @@ public final class WalkSession {
     /// Anything else is returned as it is.
     public func explaining(_ error: Error) -> Error {
         guard let decoding = error as? StreamDecodingError, decoding.recordIndex == nil,
-              let info = try? ModuleInfo.read(paths: paths), let mismatch = Self.versionMismatch(info) else {
+              let info = try? ModuleInfo.read(paths: paths), let mismatch = VersionCheck(info: info).mismatch else {
             return error
         }
         return mismatch
@@ -88,17 +88,7 @@ public final class WalkSession {
     /// file is missing (the walk file's open then says what is). For runs
     /// that check once before many sessions (``ProcessSweep``).
     static func checkVersion(paths: ModulePaths) throws {
-        if let info = try? ModuleInfo.read(paths: paths), let mismatch = versionMismatch(info) { throw mismatch }
-    }
-
-    /// The error ``VersionCheck/require()`` throws for `info`, if any.
-    private static func versionMismatch(_ info: ModuleInfo) -> ModuleError? {
-        do {
-            try VersionCheck(info: info).require()
-            return nil
-        } catch {
-            return error as? ModuleError
-        }
+        if let info = try? ModuleInfo.read(paths: paths) { try VersionCheck(info: info).require() }
     }
 
     /// Closes the walk file; the module ends the walk if it is still running.

@@ -61,45 +61,35 @@ import Testing
     /// header, with the versions from the info file, which a session reads
     /// only then (docs/BENCH.md, change 21).
     @Test func walkSessionRefusesAModuleOfAnotherFormat() throws {
-        try FakeModule.with(info: "module_version: 3.0.0\nformat_version: 3\n", streamVersion: 3) { paths in
-            let session = try WalkSession(request: WalkRequest(pid: 1), paths: paths)
-            defer { try? session.close() }
-            do {
-                _ = try session.decoder()
-                Issue.record("a module of format 3 was accepted")
-            } catch let error as ModuleError {
-                #expect(error.kind == .versionMismatch)
-                #expect(error.description.contains("too new"))
-                #expect(error.description.contains("pgwalk module 3.0.0 writes stream format 3"))
-            }
-        }
+        let outcome = try FakeModule.decodeHeader(info: "module_version: 3.0.0\nformat_version: 3\n", streamVersion: 3)
+        let module = try #require(outcome.failure as? ModuleError, "a module of format 3: \(outcome)")
+        #expect(module.kind == .versionMismatch)
+        #expect(module.description.contains("too new"))
+        #expect(module.description.contains("pgwalk module 3.0.0 writes stream format 3"))
     }
 
     /// A header this client cannot read, from a module whose info file
     /// agrees on the format, is reported as the stream's own error.
     @Test func aBadHeaderFromAnAgreeingModuleStaysAStreamError() throws {
         let info = "module_version: \(PgwalkKitVersion.string)\nformat_version: \(StreamHeader.supportedVersion)\n"
-        try FakeModule.with(info: info, streamVersion: 3) { paths in
-            let session = try WalkSession(request: WalkRequest(pid: 1), paths: paths)
-            defer { try? session.close() }
-            do {
-                _ = try session.decoder()
-                Issue.record("a stream of format 3 was decoded")
-            } catch let error as StreamDecodingError {
-                #expect(error.reason == .unsupportedVersion(3))
-            }
-        }
+        let outcome = try FakeModule.decodeHeader(info: info, streamVersion: 3)
+        let stream = try #require(outcome.failure as? StreamDecodingError, "a stream of format 3: \(outcome)")
+        #expect(stream.reason == .unsupportedVersion(3))
     }
 
     /// The stream of a module of this format decodes.
     @Test func aStreamOfThisFormatDecodes() throws {
         let info = "module_version: 9.9.9\nformat_version: \(StreamHeader.supportedVersion)\n"
-        try FakeModule.with(info: info, streamVersion: StreamHeader.supportedVersion) { paths in
-            let session = try WalkSession(request: WalkRequest(pid: 1), paths: paths)
-            defer { try? session.close() }
-            let decoder = try session.decoder()
-            #expect(decoder.header.version == StreamHeader.supportedVersion)
-        }
+        let outcome = try FakeModule.decodeHeader(info: info, streamVersion: StreamHeader.supportedVersion)
+        #expect(try outcome.get().version == StreamHeader.supportedVersion)
+    }
+}
+
+extension Result {
+    /// The error of a failure; nil for a success.
+    var failure: Failure? {
+        if case let .failure(error) = self { return error }
+        return nil
     }
 }
 
@@ -108,6 +98,18 @@ import Testing
 /// written at the start of the regular file, so the stream follows that many
 /// bytes of padding and the read finds it where the write left off.
 enum FakeModule {
+    /// The header a session's ``WalkSession/decoder()`` reads from the fake
+    /// module, or what it throws.
+    static func decodeHeader(info: String, streamVersion: UInt16) throws -> Result<StreamHeader, any Error> {
+        var outcome: Result<StreamHeader, any Error>!
+        try with(info: info, streamVersion: streamVersion) { paths in
+            let session = try WalkSession(request: WalkRequest(pid: 1), paths: paths)
+            defer { try? session.close() }
+            outcome = Result { try session.decoder().header }
+        }
+        return outcome
+    }
+
     static func with(info: String, streamVersion: UInt16, _ body: (ModulePaths) throws -> Void) throws {
         let dir = "/tmp/pgwalk-versiontest-\(getpid())-\(streamVersion)-\(info.utf8.count)"
         _ = dir.withCString { mkdir($0, 0o755) }
