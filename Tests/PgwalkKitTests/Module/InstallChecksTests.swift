@@ -111,8 +111,11 @@ enum FakeModule {
     }
 
     static func with(info: String, streamVersion: UInt16, _ body: (ModulePaths) throws -> Void) throws {
-        let dir = "/tmp/pgwalk-versiontest-\(getpid())-\(streamVersion)-\(info.utf8.count)"
-        _ = dir.withCString { mkdir($0, 0o755) }
+        // A directory of its own per call: tests run in parallel, and two
+        // fakes whose names were built from their contents once shared one.
+        var template = Array("/tmp/pgwalk-versiontest-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else { throw Errno(rawValue: errno) }
+        let dir = String(cString: template)
         defer { _ = dir.withCString { rmdir($0) } }
         let paths = ModulePaths(directory: dir)
         try write(Array(info.utf8), to: paths.info)
