@@ -61,7 +61,7 @@ struct VerifyCommand: ParsableCommand {
         }
         statistics.report(RunStatistics(command: "verify", seconds: stopwatch.seconds, counts: [
             .init("pages", report.pagesChecked), .init("mismatches", report.totalMismatches),
-            .init("persistent", report.persistentMismatches),
+            .init("persistent", report.persistentMismatches), .init("scanned", report.pagesCheckedByScan),
         ], phases: phases))
         if !report.matches {
             FileStream.standardError.write("pgwalkctl: \(report.persistentMismatches) page(s) differ between the "

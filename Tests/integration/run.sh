@@ -84,13 +84,37 @@ check "verify --stats: pages is the report's page count; the phases in order, ad
 import json, re, sys
 pages = json.load(open('$work/verify.json'))['summary']['pages']
 line = open('$work/verify.err').read()
-m = re.fullmatch(r'pgwalkctl verify: seconds=(\d+\.\d{6}) pages=%d mismatches=\d+ persistent=0((?: t_[a-z]+=\d+\.\d{6})+)\n' % pages, line)
+m = re.fullmatch(r'pgwalkctl verify: seconds=(\d+\.\d{6}) pages=%d mismatches=\d+ persistent=0 scanned=\d+((?: t_[a-z]+=\d+\.\d{6})+)\n' % pages, line)
 if not m: sys.exit('no match: ' + line)
 phases = [p.split('=') for p in m.group(2).split()]
 names = [n for n, _ in phases]
 total = sum(float(v) for _, v in phases)
 ok = names[:3] == ['t_probes', 't_session', 't_pass'] and names[-2:] == ['t_maps', 't_output'] and total <= float(m.group(1)) + 1e-5
 sys.exit(0 if ok else 'phases %s sum %f, seconds %s' % (names, total, m.group(1)))"
+
+# A VMA that starts with a long none row and has another (target --sparse):
+# where the kernel has PAGEMAP_SCAN (6.7+), verify checks them by the scan
+# (docs/VERIFY.md, "Long empty rows"), and the answer is the same.
+stop_target
+start_target --sparse
+"$ctl" verify --pid "$tpid" --json --stats > "$work/sparse.json" 2> "$work/sparse.err"; rc=$?
+check "verify of a sparse VMA: matches (exit $rc); scanned_pages and --stats' scanned= agree, more than 0 of the VMA's none pages with PAGEMAP_SCAN (6.7+), 0 without" python3 -c "
+import json, os, re, sys
+r = json.load(open('$work/sparse.json'))
+line = open('$work/sparse.err').read()
+m = re.search(r' pages=(\d+) .* scanned=(\d+) ', line)
+if $rc != 0 or r['result'] != 'match' or not m: sys.exit('exit $rc, %s, %s' % (r['result'], line))
+start, pages, first = [l.split()[1:4] for l in open('$work/layout') if l.startswith('sparse ')][0]
+start, none_pages = int(start, 16), int(pages) - 2
+vma = [v for v in r['vmas'] if int(v['start'], 16) == start]
+release = tuple(int(x) for x in re.match(r'(\d+)\.(\d+)', os.uname().release).groups())
+scanned = r['scanned_pages']
+ok = (int(m.group(2)) == scanned and int(m.group(1)) == r['summary']['pages'] and len(vma) == 1
+      and vma[0]['present'] == 2 and vma[0]['mismatches'] == 0
+      and (0 < scanned <= none_pages if release >= (6, 7) else scanned == 0))
+sys.exit(0 if ok else 'kernel %s: scanned %d of %d none pages; %s; %s' % (release, scanned, none_pages, vma, line))"
+stop_target
+start_target
 
 check_exit "exit 5: no such process" 5 "$ctl" verify --pid 999999
 check_exit "exit 2: usage error" 2 "$ctl" walk --pid 0

@@ -2,7 +2,7 @@
 /*
  * pgwalk-target: maps and touches known pages, prints where, holds still.
  *
- * usage: pgwalk-target [--big MIB] [--signal] [OUTFILE]
+ * usage: pgwalk-target [--big MIB] [--sparse] [--signal] [OUTFILE]
  *
  * Output (stdout, or OUTFILE written then renamed into place), one line each:
  *   pid PID
@@ -27,6 +27,10 @@
  *                              MADV_DONTDUMP (its PTEs unchanged): NPAGES /
  *                              BLOCK adjacent VMAs that cannot merge
  *   big ADDR NPAGES            (with --big) anonymous, NOHUGEPAGE, all written
+ *   sparse ADDR NPAGES FIRST   (with --sparse) anonymous, NOHUGEPAGE, only
+ *                              pages FIRST and NPAGES - 1 written: the VMA
+ *                              starts with a long none row and has another
+ *                              (what verify checks by PAGEMAP_SCAN)
  *   ready
  * Every region is its own VMA (split: its own VMAs) with unmapped guard
  * pages around it; the pnone and split regions share one PTE table.
@@ -60,6 +64,10 @@
 #define DRAIN_RUN 32
 
 #define PM_PFN_MASK ((1ULL << 55) - 1)
+
+/* --sparse: 16 MiB, two none rows of more than 1024 pages */
+#define SPARSE_PAGES 4096
+#define SPARSE_FIRST 2000
 
 static char file_path[256];
 
@@ -137,6 +145,7 @@ static void on_term(int sig)
 int main(int argc, char **argv)
 {
 	unsigned long big_mib = 0;
+	int sparse = 0;
 	int wait_signal = 0;
 	const char *out_path = NULL;
 	char tmp_out[300];
@@ -149,12 +158,14 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--big") && i + 1 < argc)
 			big_mib = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--sparse"))
+			sparse = 1;
 		else if (!strcmp(argv[i], "--signal"))
 			wait_signal = 1;
 		else if (argv[i][0] != '-')
 			out_path = argv[i];
 		else {
-			fprintf(stderr, "usage: pgwalk-target [--big MIB] [--signal] [OUTFILE]\n");
+			fprintf(stderr, "usage: pgwalk-target [--big MIB] [--sparse] [--signal] [OUTFILE]\n");
 			return 2;
 		}
 	}
@@ -175,9 +186,10 @@ int main(int argc, char **argv)
 	 *   [guard][anon 64p][guard][zero 8p][guard][file 48p][guard]
 	 *   [pad to 2M][thp 2M][guard 2M][drain, up to 32M][guard to 2M]
 	 *   [guard][pnone up][guard][pnone down][guard][split prot][guard]
-	 *   [split dontdump][guard to 2M][big][guard]
+	 *   [split dontdump][guard to 2M][big][guard][sparse][guard]
 	 */
-	total = 10 * HPAGE + DRAIN_MAX + 2 * HPAGE + (big_mib << 20) + 2 * HPAGE;
+	total = 10 * HPAGE + DRAIN_MAX + 2 * HPAGE + (big_mib << 20) + 2 * HPAGE +
+		(sparse ? SPARSE_PAGES * PAGE + PAGE : 0);
 	base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		die("reserve");
@@ -356,6 +368,14 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			p[i * PAGE + 9] = (uint8_t)i;
 		fprintf(out, "big 0x%lx %zu\n", (unsigned long)(uintptr_t)p, n);
+		off += n * PAGE + PAGE;
+	}
+	if (sparse) {
+		p = map_4k(base + off, SPARSE_PAGES * PAGE, "sparse");
+		p[SPARSE_FIRST * PAGE] = 1;
+		p[(SPARSE_PAGES - 1) * PAGE] = 2;
+		fprintf(out, "sparse 0x%lx %d %d\n", (unsigned long)(uintptr_t)p,
+			SPARSE_PAGES, SPARSE_FIRST);
 	}
 	fprintf(out, "ready\n");
 	fflush(out);

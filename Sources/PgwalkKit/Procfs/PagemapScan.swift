@@ -72,6 +72,52 @@ extension PagemapReader {
         return regions
     }
 
+    /// The address of the first page of `range` (page aligned outward)
+    /// that is present or swapped, `range.upperBound` when none is; nil on
+    /// kernels without PAGEMAP_SCAN.
+    ///
+    /// One PAGEMAP_SCAN with room for one region: the kernel walks the
+    /// range until it finds a populated page, skipping page tables that do
+    /// not exist, and copies nothing out for the empty pages before it.
+    /// Every PTE that is not none counts (swap, migration and every marker,
+    /// guard markers included, are `.swapped`), so the pages before the one
+    /// returned are none or holes, whose pagemap entries hold nothing but
+    /// their VMA's soft-dirty bit.
+    ///
+    /// A scan of a process that has exited finds nothing, as if the range
+    /// were empty: a caller that acts on an empty answer confirms the
+    /// target is alive afterwards, once
+    /// for all its scans.
+    public func firstPopulatedPage(in range: Range<UInt64>) throws -> UInt64? {
+        guard supportsScan else { return nil }
+        let fd = try openDescriptor()
+        let (firstPage, endPage) = pages(of: range)
+        var next = firstPage * pageSize
+        let end = endPage * pageSize
+        var region = pgwalk_page_region()
+        while next < end {
+            let (count, walkEnd) = withUnsafeMutablePointer(to: &region) { vector in
+                var arg = scanArgument(start: next, end: end, filter: .populated, returning: [.present, .swapped],
+                                       vector: vector, capacity: 1)
+                let count = pgwalk_pagemap_scan(fd.rawValue, &arg)
+                return (count, arg.walk_end)
+            }
+            if count < 0 {
+                let error = Errno(rawValue: errno)
+                if error == .interrupted { continue }
+                throw ProcfsError.fromSystemCall(error, operation: "ioctl(PAGEMAP_SCAN)", path: path, perProcess: true)
+            }
+            if count > 0 { return max(region.start, range.lowerBound) }
+            // Nothing found, yet the kernel stopped early (a fatal signal):
+            // go on from where it stopped.
+            guard walkEnd > next else {
+                throw ProcfsError(.systemCall, path: path, operation: "ioctl(PAGEMAP_SCAN) made no progress")
+            }
+            next = walkEnd
+        }
+        return range.upperBound
+    }
+
     // MARK: - Internals
 
     func probeScanSupport() -> PagemapScanSupport {

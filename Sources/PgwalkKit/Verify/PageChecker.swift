@@ -22,6 +22,10 @@ final class PageChecker {
     private let limit: Int
     private let pageShift: Int
     @exclusivity(unchecked) private var current: VMA?
+    /// Whether a page was taken as none on PAGEMAP_SCAN's word in this
+    /// pass. A scan of a process that has exited finds nothing, so the
+    /// pass then confirms the target is still alive at its end.
+    @exclusivity(unchecked) private(set) var checkedByScan = false
 
     init(header: StreamHeader, pagemap: any PagemapEntrySource, frameFlags: KernelPageFlagsReader?, limit: Int,
          guardRegions: GuardRegionAnswer) {
@@ -38,6 +42,8 @@ final class PageChecker {
 
     func enter(_ vma: VMA) {
         current = vma
+        scanningVMA = false
+        boundedReadPages = Self.readAheadPages
         templates.removeAll()
         frameFlagsNeeded.removeAll()
         report.vmas.append(VerifyReport.VMASummary(vma: vma))
@@ -69,14 +75,15 @@ final class PageChecker {
     /// VMA's are; pagemap reads holes between VMAs as empty entries.
     private static let readAheadPages: UInt64 = 512
 
-    /// Makes the window hold the entry of `address`; its index.
-    private func windowIndex(_ address: UInt64, vma: VMA) throws -> Int {
+    /// Makes the window hold the entry of `address`, in `row`; its index.
+    private func windowIndex(_ address: UInt64, vma: VMA, row: MappingRow) throws -> Int {
         let pageSize = UInt64(1) << UInt64(pageShift)
-        if address >= windowStart, address - windowStart < UInt64(window.count) * pageSize {
+        if windowHolds(address) {
             return Int((address - windowStart) >> UInt64(pageShift))
         }
         let batchEnd = address &+ UInt64(pagemap.batchCapacity) * pageSize
-        let vmaEnd = min(vma.end, report.description.end, batchEnd)
+        var vmaEnd = min(vma.end, report.description.end, batchEnd)
+        if let limit = scanReadLimit(address, row: row, vma: vma) { vmaEnd = min(vmaEnd, limit) }
         let readAheadEnd = min(report.description.end, batchEnd, address &+ Self.readAheadPages * pageSize)
         do {
             try readWindow(at: address, end: max(vmaEnd, readAheadEnd, address + pageSize))
@@ -88,10 +95,92 @@ final class PageChecker {
         return 0
     }
 
+    private func windowHolds(_ address: UInt64) -> Bool {
+        address >= windowStart && (address - windowStart) >> UInt64(pageShift) < UInt64(window.count)
+    }
+
     private func readWindow(at address: UInt64, end: UInt64) throws {
         window.removeAll(keepingCapacity: true)
         windowStart = address
         try pagemap.forEachBatch(in: address..<end) { window.append(contentsOf: $0.rawEntries) }
+    }
+
+    // MARK: Empty stretches, by PAGEMAP_SCAN
+
+    /// None rows at least this long are checked by asking PAGEMAP_SCAN
+    /// where the next populated page is, instead of reading the entry of
+    /// every page: a sparse VMA's empty stretches (a JVM's reserved heap,
+    /// 50 MiB gaps between runs) cost one ioctl each instead of 8 bytes a
+    /// page copied and compared (docs/BENCH.md, change 23). Shorter ones are
+    /// read: one pread reads more pages than an ioctl costs.
+    static let scanRowPages: UInt64 = 1_024
+
+    /// Whether the source has said it cannot scan (no PAGEMAP_SCAN before
+    /// 6.7, a saved snapshot).
+    @exclusivity(unchecked) private var scanUnavailable = false
+    /// Whether the current VMA has a none row long enough for the scan:
+    /// its window reads then stop near the row being read instead of
+    /// reading on through the next empty stretch, which the scan skips.
+    @exclusivity(unchecked) private var scanningVMA = false
+    /// How far past its row's end such a bounded read goes: the read-ahead
+    /// after the scan has skipped a stretch, doubling with each read that
+    /// met no long none row, up to a batch. A VMA with one long gap and
+    /// many small rows elsewhere (every hundredth page present) is then
+    /// read in large batches again, not a pread per read-ahead.
+    @exclusivity(unchecked) private var boundedReadPages = PageChecker.readAheadPages
+
+    /// Whether the scan may stand in for the pagemap entries of `vma`'s
+    /// none pages. The kernel's scan does not enter VM_PFNMAP (rule 9),
+    /// and reports a hugetlb VMA's none entries by their own rules: both
+    /// are read.
+    private static func scanApplies(to vma: VMA) -> Bool {
+        !vma.flags.contains(.notWalked) && !vma.flags.contains(.hugetlb)
+    }
+
+    /// The first populated page (pagemap's view) of `[address, end)`, the
+    /// rest of a none row whose pages, where they are empty, match
+    /// `emptyBits` (the compared bits of a none page of this VMA that
+    /// matched); the pages before it are then checked. nil when the scan
+    /// does not apply: a short rest, an entry with more than the VMA's
+    /// soft-dirty bit to compare, a VMA the scan does not see as pagemap
+    /// does, or no scan at all.
+    ///
+    /// Why the pages before it match: a page that is neither present nor
+    /// swapped has a none PTE or no page table, and pagemap's entry of
+    /// such a page is 0 with its VMA's soft-dirty bit (VM_SOFTDIRTY), on
+    /// every kernel of the matrix; `emptyBits` is that entry, read from
+    /// a page of the same VMA. The scan's own soft-dirty answer is not
+    /// used: its first version left VM_SOFTDIRTY out of holes, later
+    /// ones add it.
+    private func firstPopulatedByScan(_ address: UInt64, end: UInt64, emptyBits: UInt64,
+                                      vma: VMA) throws -> UInt64? {
+        guard !scanUnavailable, emptyBits & ~PagemapEntry.softDirtyBit == 0,
+              (end - address) >> UInt64(pageShift) >= Self.scanRowPages, Self.scanApplies(to: vma) else { return nil }
+        guard let populated = try pagemap.firstPopulatedPage(in: address..<end) else {
+            scanUnavailable = true
+            return nil
+        }
+        if populated > address {
+            checkedByScan = true
+            boundedReadPages = Self.readAheadPages
+        }
+        return min(populated, end)
+    }
+
+    /// Where a window read from `address` stops once PAGEMAP_SCAN checks
+    /// this VMA's long none rows: for such a row, after the read-ahead
+    /// (enough to learn what its empty pages' entry is); for another row,
+    /// ``boundedReadPages`` past the row's end. nil: no limit but the
+    /// VMA's end.
+    private func scanReadLimit(_ address: UInt64, row: MappingRow, vma: VMA) -> UInt64? {
+        guard scanningVMA, !scanUnavailable else { return nil }
+        let shift = UInt64(pageShift)
+        if row.kind == .none, (row.end - address) >> shift >= Self.scanRowPages {
+            return address &+ Self.readAheadPages << shift
+        }
+        let limit = max(row.end, address) &+ boundedReadPages << shift
+        boundedReadPages = min(boundedReadPages * 2, UInt64(pagemap.batchCapacity))
+        return limit
     }
 
     // MARK: Frame flags window
@@ -206,9 +295,21 @@ final class PageChecker {
             report.vmas[summary].pages += fastPages
             if row.kind == .present { report.vmas[summary].present += fastPages }
         }
+        if row.kind == .none, !scanningVMA, !scanUnavailable, Self.scanApplies(to: vma),
+           (row.end - row.start) >> UInt64(pageShift) >= Self.scanRowPages {
+            scanningVMA = true
+        }
         do {
             while address < row.end {
-                var index = try windowIndex(address, vma: vma)
+                if row.kind == .none, let bits = matched, !windowHolds(address),
+                   let populated = try firstPopulatedByScan(address, end: row.end, emptyBits: bits, vma: vma) {
+                    let skipped = (populated - address) >> UInt64(pageShift)
+                    fastPages += skipped
+                    report.pagesCheckedByScan += skipped
+                    address = populated
+                    if address >= row.end { break }
+                }
+                var index = try windowIndex(address, vma: vma, row: row)
                 let entries = window
                 while index < entries.count && address < row.end {
                     if let bits = matched {

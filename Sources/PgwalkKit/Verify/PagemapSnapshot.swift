@@ -35,4 +35,7 @@ public final class PagemapSnapshot: PagemapEntrySource {
             page += UInt64(count)
         }
     }
+
+    /// nil: a snapshot answers by its entries, read like any other pages.
+    public func firstPopulatedPage(in range: Range<UInt64>) throws -> UInt64? { nil }
 }

@@ -139,6 +139,9 @@ public struct Verifier {
         var report: VerifyReport
         /// Every page that differed.
         var mismatched: PageSet
+        /// Whether some pages were checked on PAGEMAP_SCAN's word, which
+        /// an exited process's pagemap would also give.
+        var checkedByScan = false
     }
 
     /// One walk and its checks; the session's open goes to `session`, the
@@ -161,10 +164,12 @@ public struct Verifier {
                 if let seconds = source.readAheadSeconds { phases.add("readahead", seconds: seconds) }
             }
         }
-        return try Self.check(decoder, pagemap: pagemap, frameFlags: frameFlags,
-                              limit: collect ? options.mismatchLimit : 0,
-                              guardRegions: guardRegions, pid: options.pid,
-                              progress: options.progress)
+        let checked = try Self.check(decoder, pagemap: pagemap, frameFlags: frameFlags,
+                                     limit: collect ? options.mismatchLimit : 0,
+                                     guardRegions: guardRegions, pid: options.pid,
+                                     progress: options.progress)
+        if checked.checkedByScan { try pagemap.checkTargetAlive(operation: "ioctl(PAGEMAP_SCAN)") }
+        return checked
     }
 
     /// Every page of a stream against a pagemap: one pass's checks.
@@ -188,7 +193,7 @@ public struct Verifier {
         if end.status != 0 {
             throw VerifyError.walkEnded(status: end.status, pid: pid)
         }
-        return Pass(report: checker.report, mismatched: checker.mismatched)
+        return Pass(report: checker.report, mismatched: checker.mismatched, checkedByScan: checker.checkedByScan)
     }
 
     /// Verify's checks on a saved stream, with no module and no process:

@@ -49,6 +49,11 @@ public struct VerifyReport: Sendable {
     public var frozen = false
     /// Whether /proc/kpageflags was read (to tell file pages from anonymous).
     public var usedKPageFlags = false
+    /// Pages of ``pagesChecked`` compared without reading their entries:
+    /// pages of long none rows that PAGEMAP_SCAN (Linux 6.7+) found neither
+    /// present nor swapped, whose entries then hold only their VMA's
+    /// soft-dirty bit (docs/VERIFY.md, "Long empty rows"). 0 before 6.7.
+    public var pagesCheckedByScan: UInt64 = 0
 
     /// An empty report of the walk `description`.
     public init(description: WalkDescription) {

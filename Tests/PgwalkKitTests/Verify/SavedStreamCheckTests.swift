@@ -89,6 +89,7 @@ import Testing
             reads += 1
             try snapshot.forEachBatch(in: range, body)
         }
+        func firstPopulatedPage(in range: Range<UInt64>) throws -> UInt64? { nil }
     }
 
     /// verify reads pagemap ahead past a small VMA's end (docs/BENCH.md,
