@@ -86,8 +86,7 @@ extension PagemapReader {
     ///
     /// A scan of a process that has exited finds nothing, as if the range
     /// were empty: a caller that acts on an empty answer confirms the
-    /// target is alive afterwards, once
-    /// for all its scans.
+    /// target is alive afterwards, once for all its scans.
     public func firstPopulatedPage(in range: Range<UInt64>) throws -> UInt64? {
         guard supportsScan else { return nil }
         let fd = try openDescriptor()

@@ -65,7 +65,8 @@ package enum VerifyReportRenderer {
         let d = r.description
         var s = "{\"schema\":\"pgwalk.verify/1\",\"pid\":\(d.pid),\"kernel_release\":\(JSON.string(d.kernelRelease))"
         s += ",\"paging_levels\":\(d.geometry.levels),\"pfn_visible\":\(d.pfnVisible),\"frozen\":\(r.frozen)"
-        s += ",\"kpageflags\":\(r.usedKPageFlags),\"scanned_pages\":\(r.pagesCheckedByScan),\"start\":\"\(Hex.short(d.start))\",\"end\":\"\(Hex.short(d.end))\""
+        s += ",\"kpageflags\":\(r.usedKPageFlags),\"scanned_pages\":\(r.pagesCheckedByScan)"
+        s += ",\"start\":\"\(Hex.short(d.start))\",\"end\":\"\(Hex.short(d.end))\""
         s += ",\"vmas\":["
         s += r.vmas.map { v in
             "{\"start\":\"\(Hex.short(v.vma.start))\",\"end\":\"\(Hex.short(v.vma.end))\",\"perms\":\"\(v.vma.permissions)\""

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PgwalkKit
 @testable import PgwalkRender
@@ -64,5 +65,20 @@ import Testing
             0 pages checked, 0 mismatched (0 persistent, 0 transient): all pages match
 
             """)
+    }
+
+    /// `--json` says how many of the pages checked the scan took
+    /// (docs/JSON.md, `scanned_pages`), beside the page count it is part of.
+    @Test func theJSONSaysHowManyPagesTheScanTook() throws {
+        var r = VerifyReport(description: WalkDescription(
+            pid: 7, source: .kernel, geometry: .x86_64FourLevel, kernelRelease: "6.12.117+deb13-amd64",
+            pfnVisible: true, start: 0, end: 0x1000_0000))
+        r.pagesChecked = 65_536
+        r.pagesCheckedByScan = 61_440
+        let object = try JSONSerialization.jsonObject(with: Data(VerifyReportRenderer.json(r).utf8)) as? [String: Any]
+        let document = try #require(object)
+        #expect(document["scanned_pages"] as? Int == 61_440)
+        #expect((document["summary"] as? [String: Any])?["pages"] as? Int == 65_536)
+        #expect(document["result"] as? String == "match")
     }
 }
