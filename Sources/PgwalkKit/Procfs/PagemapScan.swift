@@ -95,24 +95,14 @@ extension PagemapReader {
         let end = endPage * pageSize
         var region = pgwalk_page_region()
         while next < end {
-            let (count, walkEnd) = withUnsafeMutablePointer(to: &region) { vector in
-                var arg = scanArgument(start: next, end: end, filter: .populated, returning: [.present, .swapped],
-                                       vector: vector, capacity: 1)
-                let count = pgwalk_pagemap_scan(fd.rawValue, &arg)
-                return (count, arg.walk_end)
-            }
-            if count < 0 {
-                let error = Errno(rawValue: errno)
-                if error == .interrupted { continue }
-                throw ProcfsError.fromSystemCall(error, operation: "ioctl(PAGEMAP_SCAN)", path: path, perProcess: true)
+            let (count, walkEnd) = try withUnsafeMutablePointer(to: &region) {
+                try scanOnce(fd, start: next, end: end, filter: .populated, returning: [.present, .swapped],
+                             vector: $0, capacity: 1)
             }
             if count > 0 { return max(region.start, range.lowerBound) }
             // Nothing found, yet the kernel stopped early (a fatal signal):
             // go on from where it stopped.
-            guard walkEnd > next else {
-                throw ProcfsError(.systemCall, path: path, operation: "ioctl(PAGEMAP_SCAN) made no progress")
-            }
-            next = walkEnd
+            next = try resumePoint(walkEnd, from: next)
         }
         return range.upperBound
     }
@@ -172,18 +162,11 @@ extension PagemapReader {
         var next = firstPage * pageSize
         let end = endPage * pageSize
         while next < end {
-            var arg = scanArgument(
-                start: next, end: end, filter: filter, returning: returnMask,
+            let (count, walkEnd) = try scanOnce(
+                fd, start: next, end: end, filter: filter, returning: returnMask,
                 vector: regions.baseAddress, capacity: regions.count)
-            let count = pgwalk_pagemap_scan(fd.rawValue, &arg)
-            if count < 0 {
-                let error = Errno(rawValue: errno)
-                if error == .interrupted { continue }
-                throw ProcfsError.fromSystemCall(
-                    error, operation: "ioctl(PAGEMAP_SCAN)", path: path, perProcess: true)
-            }
-            var walked = arg.walk_end
-            for region in regions.prefix(Int(count)) {
+            var walked = walkEnd
+            for region in regions.prefix(count) {
                 try body(PageRegion(
                     addresses: region.start..<region.end, categories: PageCategories(rawValue: region.categories)))
                 walked = max(walked, region.end)
@@ -192,13 +175,37 @@ extension PagemapReader {
             // smaller: when the vector fills up during the kernel's final
             // internal pass, walk_end keeps the value of an earlier pass
             // (seen on 6.18) and resuming there would report pages twice.
-            guard walked > next else {
-                // The kernel always advances; stop rather than spin if not.
-                throw ProcfsError(.systemCall, path: path, operation: "ioctl(PAGEMAP_SCAN) made no progress")
-            }
-            next = walked
+            next = try resumePoint(walked, from: next)
         }
         try checkTargetAlive(operation: "ioctl(PAGEMAP_SCAN)")
+    }
+
+    /// One PAGEMAP_SCAN of `[start, end)` into the `capacity` regions at
+    /// `vector`, issued again when a signal interrupts it: how many regions
+    /// it filled and where its walk ended.
+    func scanOnce(
+        _ fd: FileDescriptor, start: UInt64, end: UInt64, filter: PagemapScanFilter, returning: PageCategories,
+        vector: UnsafeMutablePointer<pgwalk_page_region>?, capacity: Int
+    ) throws -> (count: Int, walkEnd: UInt64) {
+        while true {
+            var arg = scanArgument(
+                start: start, end: end, filter: filter, returning: returning, vector: vector, capacity: capacity)
+            let count = pgwalk_pagemap_scan(fd.rawValue, &arg)
+            if count >= 0 { return (Int(count), arg.walk_end) }
+            let error = Errno(rawValue: errno)
+            if error != .interrupted {
+                throw ProcfsError.fromSystemCall(error, operation: "ioctl(PAGEMAP_SCAN)", path: path, perProcess: true)
+            }
+        }
+    }
+
+    /// Where the next scan starts: `walked`, which must be past `next`.
+    /// The kernel always advances; stop rather than spin if not.
+    func resumePoint(_ walked: UInt64, from next: UInt64) throws -> UInt64 {
+        guard walked > next else {
+            throw ProcfsError(.systemCall, path: path, operation: "ioctl(PAGEMAP_SCAN) made no progress")
+        }
+        return walked
     }
 
     func scanBuffer() -> UnsafeMutableBufferPointer<pgwalk_page_region> {

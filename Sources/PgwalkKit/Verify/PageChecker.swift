@@ -22,10 +22,6 @@ final class PageChecker {
     private let limit: Int
     private let pageShift: Int
     @exclusivity(unchecked) private var current: VMA?
-    /// Whether a page was taken as none on PAGEMAP_SCAN's word in this
-    /// pass. A scan of a process that has exited finds nothing, so the
-    /// pass then confirms the target is still alive at its end.
-    @exclusivity(unchecked) private(set) var checkedByScan = false
 
     init(header: StreamHeader, pagemap: any PagemapEntrySource, frameFlags: KernelPageFlagsReader?, limit: Int,
          guardRegions: GuardRegionAnswer) {
@@ -137,13 +133,19 @@ final class PageChecker {
         !vma.flags.contains(.notWalked) && !vma.flags.contains(.hugetlb)
     }
 
-    /// The first populated page (pagemap's view) of `[address, end)`, the
-    /// rest of a none row whose pages, where they are empty, match
+    /// Whether `row` is a none row with at least ``scanRowPages`` pages
+    /// from `address` to its end.
+    private func isLongNoneRest(_ row: MappingRow, from address: UInt64) -> Bool {
+        row.kind == .none && (row.end - address) >> UInt64(pageShift) >= Self.scanRowPages
+    }
+
+    /// The first populated page (pagemap's view) of the rest of `row` from
+    /// `address`, a none row whose pages, where they are empty, match
     /// `emptyBits` (the compared bits of a none page of this VMA that
     /// matched); the pages before it are then checked. nil when the scan
     /// does not apply: a short rest, an entry with more than the VMA's
     /// soft-dirty bit to compare, a VMA the scan does not see as pagemap
-    /// does, or no scan at all.
+    /// does (``scanningVMA`` is never set for one), or no scan at all.
     ///
     /// Why the pages before it match: a page that is neither present nor
     /// swapped has a none PTE or no page table, and pagemap's entry of
@@ -152,19 +154,15 @@ final class PageChecker {
     /// a page of the same VMA. The scan's own soft-dirty answer is not
     /// used: its first version left VM_SOFTDIRTY out of holes, later
     /// ones add it.
-    private func firstPopulatedByScan(_ address: UInt64, end: UInt64, emptyBits: UInt64,
-                                      vma: VMA) throws -> UInt64? {
-        guard !scanUnavailable, emptyBits & ~PagemapEntry.softDirtyBit == 0,
-              (end - address) >> UInt64(pageShift) >= Self.scanRowPages, Self.scanApplies(to: vma) else { return nil }
-        guard let populated = try pagemap.firstPopulatedPage(in: address..<end) else {
+    private func firstPopulatedByScan(from address: UInt64, in row: MappingRow, emptyBits: UInt64) throws -> UInt64? {
+        guard scanningVMA, !scanUnavailable, emptyBits & ~PagemapEntry.softDirtyBit == 0,
+              isLongNoneRest(row, from: address) else { return nil }
+        guard let populated = try pagemap.firstPopulatedPage(in: address..<row.end) else {
             scanUnavailable = true
             return nil
         }
-        if populated > address {
-            checkedByScan = true
-            boundedReadPages = Self.readAheadPages
-        }
-        return min(populated, end)
+        if populated > address { boundedReadPages = Self.readAheadPages }
+        return min(populated, row.end)
     }
 
     /// Where a window read from `address` stops once PAGEMAP_SCAN checks
@@ -175,9 +173,7 @@ final class PageChecker {
     private func scanReadLimit(_ address: UInt64, row: MappingRow, vma: VMA) -> UInt64? {
         guard scanningVMA, !scanUnavailable else { return nil }
         let shift = UInt64(pageShift)
-        if row.kind == .none, (row.end - address) >> shift >= Self.scanRowPages {
-            return address &+ Self.readAheadPages << shift
-        }
+        if isLongNoneRest(row, from: address) { return address &+ Self.readAheadPages << shift }
         let limit = max(row.end, address) &+ boundedReadPages << shift
         boundedReadPages = min(boundedReadPages * 2, UInt64(pagemap.batchCapacity))
         return limit
@@ -295,14 +291,13 @@ final class PageChecker {
             report.vmas[summary].pages += fastPages
             if row.kind == .present { report.vmas[summary].present += fastPages }
         }
-        if row.kind == .none, !scanningVMA, !scanUnavailable, Self.scanApplies(to: vma),
-           (row.end - row.start) >> UInt64(pageShift) >= Self.scanRowPages {
+        if !scanningVMA, !scanUnavailable, isLongNoneRest(row, from: row.start), Self.scanApplies(to: vma) {
             scanningVMA = true
         }
         do {
             while address < row.end {
-                if row.kind == .none, let bits = matched, !windowHolds(address),
-                   let populated = try firstPopulatedByScan(address, end: row.end, emptyBits: bits, vma: vma) {
+                if let bits = matched, !windowHolds(address),
+                   let populated = try firstPopulatedByScan(from: address, in: row, emptyBits: bits) {
                     let skipped = (populated - address) >> UInt64(pageShift)
                     fastPages += skipped
                     report.pagesCheckedByScan += skipped

@@ -139,9 +139,6 @@ public struct Verifier {
         var report: VerifyReport
         /// Every page that differed.
         var mismatched: PageSet
-        /// Whether some pages were checked on PAGEMAP_SCAN's word, which
-        /// an exited process's pagemap would also give.
-        var checkedByScan = false
     }
 
     /// One walk and its checks; the session's open goes to `session`, the
@@ -168,7 +165,9 @@ public struct Verifier {
                                      limit: collect ? options.mismatchLimit : 0,
                                      guardRegions: guardRegions, pid: options.pid,
                                      progress: options.progress)
-        if checked.checkedByScan { try pagemap.checkTargetAlive(operation: "ioctl(PAGEMAP_SCAN)") }
+        // Pages taken as none on PAGEMAP_SCAN's word, which an exited
+        // process's pagemap would also give: the target must still be alive.
+        if checked.report.pagesCheckedByScan > 0 { try pagemap.checkTargetAlive(operation: "ioctl(PAGEMAP_SCAN)") }
         return checked
     }
 
@@ -193,7 +192,7 @@ public struct Verifier {
         if end.status != 0 {
             throw VerifyError.walkEnded(status: end.status, pid: pid)
         }
-        return Pass(report: checker.report, mismatched: checker.mismatched, checkedByScan: checker.checkedByScan)
+        return Pass(report: checker.report, mismatched: checker.mismatched)
     }
 
     /// Verify's checks on a saved stream, with no module and no process:
