@@ -28,7 +28,14 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 KVER ?= $(shell scripts/kernel-version 2>/dev/null)
 SWIFT ?= swift
 SWIFT_CONFIG ?= release
-SWIFT_FLAGS ?= -c $(SWIFT_CONFIG)
+# Concrete generic types (StreamDecoder<CommandStream>, Optional<VMA>, ...)
+# get their metadata from their accessor, handed the conformances the
+# compiler already knows, not from their mangled name at run time: that
+# demangling checks every generic requirement by scanning the process's
+# conformance records, the first time each type is used in a process: a
+# third of a small walk's own instructions (docs/BENCH.md, change 24).
+SWIFT_CODEGEN_FLAGS ?= -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+SWIFT_FLAGS ?= -c $(SWIFT_CONFIG) $(SWIFT_CODEGEN_FLAGS)
 PAGING ?= 4
 PGWALKCTL := .build/$(SWIFT_CONFIG)/pgwalkctl
 KMOD_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/pgwalk.h

@@ -7,11 +7,11 @@
 /// unspecialised, as it does for any source outside this module.
 struct StreamBuffer {
     private let readSize: Int
-    /// Bytes read but not consumed are `buffer[start..<end]`; the rest of
-    /// `buffer` is room for the next read. The buffer only grows (to about
-    /// `readSize` and one record), so a source that returns a few bytes per
-    /// read (a pipe) costs those bytes, not a buffer's worth.
-    private var buffer: [UInt8] = []
+    /// Bytes read but not consumed are `storage[start..<end]`; the rest of
+    /// `storage` is room for the next read. The storage only grows (to
+    /// about `readSize` and one record), so a source that returns a few
+    /// bytes per read (a pipe) costs those bytes, not a buffer's worth.
+    private var storage = StreamBufferStorage(capacity: 0)
     private var start = 0
     private var end = 0
     /// Stream offset of the first unconsumed byte.
@@ -39,26 +39,13 @@ struct StreamBuffer {
     /// ``fill(_:from:)`` when the bytes are not all there yet.
     private mutating func read(_ count: Int, from source: inout some ByteSource) throws(StreamDecodingError) -> Bool {
         while available < count {
-            if start > 0 {
-                // The unconsumed bytes (less than a record) to the front.
-                let rest = Array(buffer[start..<end])
-                buffer.replaceSubrange(0..<rest.count, with: rest)
-                start = 0
-                end = rest.count
-            }
-            // Read straight into the buffer's room: no chunk array per read.
             // The first read asks for less: most streams (a small process's)
-            // are a few KiB, and each page of room is one more page fault
-            // and page cleared (docs/BENCH.md, change 14).
-            let want = max(buffer.isEmpty ? min(readSize, Self.firstReadSize) : readSize, count - available)
-            if buffer.count < end + want {
-                buffer.append(contentsOf: repeatElement(0, count: end + want - buffer.count))
-            }
+            // are a few KiB (docs/BENCH.md, change 14).
+            let want = max(storage.capacity == 0 ? min(readSize, Self.firstReadSize) : readSize, count - available)
+            makeRoom(want)
             let got: Int
             do {
-                got = try buffer.withUnsafeMutableBytes { [end] in
-                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[end..<(end + want)]))
-                }
+                got = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage.bytes[end..<(end + want)]))
             } catch {
                 throw StreamDecodingError(offset: offset + UInt64(available), recordIndex: nil,
                                           recordType: nil, reason: .readFailed(String(describing: error)))
@@ -69,13 +56,27 @@ struct StreamBuffer {
         return true
     }
 
+    /// Moves the unconsumed bytes (less than a record) to the front and
+    /// makes `want` bytes of room after them, in storage this buffer alone
+    /// holds (a copied decoder reads on in its own).
+    private mutating func makeRoom(_ want: Int) {
+        let live = available
+        if !isKnownUniquelyReferenced(&storage) || storage.capacity < live + want {
+            storage = StreamBufferStorage(capacity: max(storage.capacity, live + want), copying: storage.bytes[start..<end])
+        } else if start > 0 {
+            storage.bytes.baseAddress!.copyMemory(from: storage.bytes.baseAddress! + start, byteCount: live)
+        }
+        start = 0
+        end = live
+    }
+
     /// Runs `body` on a reader of the next `count` available bytes. The
     /// reader is valid only during the call.
     @inline(__always)
     func withReader<R, E: Error>(_ count: Int, _ body: (LittleEndianReader) throws(E) -> R) throws(E) -> R {
         precondition(count >= 0 && count <= available, "read past the bytes available")
-        return try buffer.withUnsafeBufferPointer { (bytes) throws(E) -> R in
-            try body(LittleEndianReader(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<(start + count)]))))
+        return try withExtendedLifetime(storage) { () throws(E) -> R in
+            try body(LittleEndianReader(UnsafeRawBufferPointer(rebasing: storage.bytes[start..<(start + count)])))
         }
     }
 
@@ -83,4 +84,25 @@ struct StreamBuffer {
         start += count
         offset += UInt64(count)
     }
+}
+
+/// The bytes a ``StreamBuffer`` reads into. Allocated, not filled: a page
+/// of room the source never writes (most of a small stream's buffer, all
+/// of the read that finds the end) is never touched, so it costs no page
+/// fault and no clearing (docs/BENCH.md, change 24).
+private final class StreamBufferStorage {
+    let bytes: UnsafeMutableRawBufferPointer
+    var capacity: Int { bytes.count }
+
+    init(capacity: Int) {
+        bytes = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    /// Storage of `capacity` bytes starting with `live`.
+    convenience init(capacity: Int, copying live: Slice<UnsafeMutableRawBufferPointer>) {
+        self.init(capacity: capacity)
+        if !live.isEmpty { bytes.baseAddress!.copyMemory(from: live.base.baseAddress! + live.startIndex, byteCount: live.count) }
+    }
+
+    deinit { bytes.deallocate() }
 }

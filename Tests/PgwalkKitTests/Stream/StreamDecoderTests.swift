@@ -43,6 +43,23 @@ import Testing
         #expect(try decoder.nextRecord() == nil)
     }
 
+    /// A decoder is a value: a copy taken mid-stream decodes the rest on its
+    /// own, even though the two read into their buffers after the copy.
+    @Test(arguments: [3, 61, 4096])
+    func aCopiedDecoderDecodesTheRestOnItsOwn(chunk: Int) throws {
+        let bytes = F.stream(F.header(), Self.everyRecord, chunks: 1)
+        var first = try StreamDecoder(source: MemoryByteSource(bytes, chunkLimit: chunk), readSize: chunk)
+        var before: [StreamRecord] = []
+        for _ in 0..<5 { before.append(try #require(try first.nextRecord())) }
+        var second = first
+        var firstRest: [StreamRecord] = []
+        while let record = try first.nextRecord() { firstRest.append(record) }
+        var secondRest: [StreamRecord] = []
+        while let record = try second.nextRecord() { secondRest.append(record) }
+        #expect(Array((before + firstRest).dropLast()) == Self.everyRecord)
+        #expect(secondRest == firstRest)
+    }
+
     @Test func headerFieldsAreLittleEndianAtTheirOffsets() throws {
         let bytes = F.stream(F.header(geometry: .x86_64FiveLevel), [])
         // Written by hand from FORMAT.md 3.1.
