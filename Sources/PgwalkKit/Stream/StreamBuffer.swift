@@ -62,9 +62,11 @@ struct StreamBuffer {
     private mutating func makeRoom(_ want: Int) {
         let live = available
         if !isKnownUniquelyReferenced(&storage) || storage.capacity < live + want {
-            storage = StreamBufferStorage(capacity: max(storage.capacity, live + want), copying: storage.bytes[start..<end])
+            let own = StreamBufferStorage(capacity: max(storage.capacity, live + want))
+            own.bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage.bytes[start..<end]))
+            storage = own
         } else if start > 0 {
-            storage.bytes.baseAddress!.copyMemory(from: storage.bytes.baseAddress! + start, byteCount: live)
+            storage.bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage.bytes[start..<end]))
         }
         start = 0
         end = live
@@ -96,12 +98,6 @@ private final class StreamBufferStorage {
 
     init(capacity: Int) {
         bytes = .allocate(byteCount: capacity, alignment: 16)
-    }
-
-    /// Storage of `capacity` bytes starting with `live`.
-    convenience init(capacity: Int, copying live: Slice<UnsafeMutableRawBufferPointer>) {
-        self.init(capacity: capacity)
-        if !live.isEmpty { bytes.baseAddress!.copyMemory(from: live.base.baseAddress! + live.startIndex, byteCount: live.count) }
     }
 
     deinit { bytes.deallocate() }
