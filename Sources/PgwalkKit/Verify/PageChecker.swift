@@ -30,6 +30,7 @@ final class PageChecker {
         self.frameFlags = frameFlags
         self.limit = limit
         self.pageShift = header.geometry.pageShift
+        self.window = PagemapWindow(pageShift: header.geometry.pageShift)
         self.mismatched = PageSet(pageShift: header.geometry.pageShift)
         var expectation = PageExpectation(pfnsVisible: header.flags.contains(.pfnVisible))
         expectation.guardRegions = guardRegions
@@ -56,12 +57,10 @@ final class PageChecker {
 
     // MARK: Pagemap window
 
-    /// Pagemap entries of `[windowStart, windowStart + window.count pages)`,
-    /// read in one batch (up to the reader's batch capacity) when a row
-    /// first needs them, so that small rows do not cost a pread each
-    /// (docs/BENCH.md).
-    @exclusivity(unchecked) private var window: [UInt64] = []
-    @exclusivity(unchecked) private var windowStart: UInt64 = 0
+    /// Pagemap entries read in one batch (up to the reader's batch
+    /// capacity) when a row first needs them, so that small rows do not cost
+    /// a pread each (docs/BENCH.md).
+    private let window: PagemapWindow
 
     /// Pages read at least, past the current VMA's end if it is smaller:
     /// the VMAs after it (a library's, or thousands of small ones side by
@@ -74,31 +73,21 @@ final class PageChecker {
     /// Makes the window hold the entry of `address`, in `row`; its index.
     private func windowIndex(_ address: UInt64, vma: VMA, row: MappingRow) throws -> Int {
         let pageSize = UInt64(1) << UInt64(pageShift)
-        if windowHolds(address) {
-            return Int((address - windowStart) >> UInt64(pageShift))
+        if window.holds(address) {
+            return window.index(of: address)
         }
         let batchEnd = address &+ UInt64(pagemap.batchCapacity) * pageSize
         var vmaEnd = min(vma.end, report.description.end, batchEnd)
         if let limit = scanReadLimit(address, row: row, vma: vma) { vmaEnd = min(vmaEnd, limit) }
         let readAheadEnd = min(report.description.end, batchEnd, address &+ Self.readAheadPages * pageSize)
         do {
-            try readWindow(at: address, end: max(vmaEnd, readAheadEnd, address + pageSize))
+            try window.read(address..<max(vmaEnd, readAheadEnd, address + pageSize), from: pagemap)
         } catch where readAheadEnd > vmaEnd {
             // Past the end of the address space the read ahead may fail
             // where the VMA's own pages do not: read those alone.
-            try readWindow(at: address, end: max(vmaEnd, address + pageSize))
+            try window.read(address..<max(vmaEnd, address + pageSize), from: pagemap)
         }
         return 0
-    }
-
-    private func windowHolds(_ address: UInt64) -> Bool {
-        address >= windowStart && (address - windowStart) >> UInt64(pageShift) < UInt64(window.count)
-    }
-
-    private func readWindow(at address: UInt64, end: UInt64) throws {
-        window.removeAll(keepingCapacity: true)
-        windowStart = address
-        try pagemap.forEachBatch(in: address..<end) { window.append(contentsOf: $0.rawEntries) }
     }
 
     // MARK: Empty stretches, by PAGEMAP_SCAN
@@ -296,7 +285,7 @@ final class PageChecker {
         }
         do {
             while address < row.end {
-                if let bits = matched, !windowHolds(address),
+                if let bits = matched, !window.holds(address),
                    let populated = try firstPopulatedByScan(from: address, in: row, emptyBits: bits) {
                     let skipped = (populated - address) >> UInt64(pageShift)
                     fastPages += skipped
@@ -305,7 +294,7 @@ final class PageChecker {
                     if address >= row.end { break }
                 }
                 var index = try windowIndex(address, vma: vma, row: row)
-                let entries = window
+                let entries = window.entries
                 while index < entries.count && address < row.end {
                     if let bits = matched {
                         // The fast path over as many pages as it holds, in
@@ -383,24 +372,22 @@ final class PageChecker {
     /// compared `bits` and, when `firstFrame` is given, the frames
     /// `firstFrame`, `firstFrame + frameStep`, ...: the pages the fast path
     /// takes.
-    private static func matchingRun(_ entries: [UInt64], from start: Int, limit: Int, bits: UInt64,
+    private static func matchingRun(_ buffer: UnsafeBufferPointer<UInt64>, from start: Int, limit: Int, bits: UInt64,
                                     firstFrame: UInt64?, frameStep: UInt64) -> Int {
-        entries.withUnsafeBufferPointer { buffer in
-            var count = 0
-            if var frame = firstFrame {
-                while count < limit {
-                    let raw = buffer[start + count]
-                    guard raw & comparedBits == bits, raw & PagemapEntry.frameMask == frame else { break }
-                    count += 1
-                    frame &+= frameStep
-                }
-            } else {
-                while count < limit && buffer[start + count] & comparedBits == bits {
-                    count += 1
-                }
+        var count = 0
+        if var frame = firstFrame {
+            while count < limit {
+                let raw = buffer[start + count]
+                guard raw & comparedBits == bits, raw & PagemapEntry.frameMask == frame else { break }
+                count += 1
+                frame &+= frameStep
             }
-            return count
+        } else {
+            while count < limit && buffer[start + count] & comparedBits == bits {
+                count += 1
+            }
         }
+        return count
     }
 
     private func record(_ page: PageExpectation.ModulePage, _ differences: [PageExpectation.Difference], summary: Int) {

@@ -167,6 +167,38 @@ import Testing
         }
     }
 
+    /// verify's window reads straight into a buffer of its own: the same
+    /// entries as the reader's batches give, at sizes below, at and past
+    /// the reader's first buffer, and the read reaches past a batch of the
+    /// reader's buffer without using it.
+    @Test func entriesReadIntoACallersBufferAreTheBatchesEntries() throws {
+        let region = try ProcfsFencedMapping(pages: 2_100)
+        let touched = Set(stride(from: 0, to: 2_100, by: 7)).union([1, 2, 3])
+        for page in touched { region.write(page: page) }
+        let reader = try PagemapReader(.current)
+        for (first, count) in [(0, 1), (3, 512), (1, 513), (0, 2_100), (2_099, 1)] {
+            let range = region.address(ofPage: first)..<region.address(ofPage: first + count)
+            let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: count)
+            defer { buffer.deallocate() }
+            try reader.readEntries(in: range, into: buffer)
+            #expect(Array(buffer) == (try reader.entries(in: range)).map(\.rawValue), "\(count) pages from \(first)")
+            #expect(buffer.map { $0 & PagemapEntry.presentBit != 0 } == (first..<first + count).map(touched.contains))
+        }
+    }
+
+    @Test func entriesReadIntoABufferPastTaskSizeAreReported() throws {
+        let reader = try PagemapReader(.current)
+        let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 2)
+        defer { buffer.deallocate() }
+        #expect {
+            try reader.readEntries(in: 0xffff_ffff_ff60_0000..<0xffff_ffff_ff60_2000, into: buffer)
+        } throws: { error in
+            guard let error = error as? ProcfsError,
+                  case .beyondAddressSpace(let address) = error.reason else { return false }
+            return address == 0xffff_ffff_ff60_0000
+        }
+    }
+
     @Test func unalignedRangeCoversEveryOverlappingPage() throws {
         let region = try ProcfsFencedMapping(pages: 3)
         let reader = try PagemapReader(.current)

@@ -1,0 +1,55 @@
+/// Verify's pagemap entries of one stretch of address space, a page each,
+/// read straight into storage of its own (``PagemapEntrySource/readEntries(in:into:)``).
+///
+/// The storage grows to the longest stretch read, at most a batch, and is
+/// kept: a 1 GiB VMA's reads fill one 512 KiB buffer again and again, not
+/// the reader's buffer and then this one (docs/BENCH.md, change 25).
+final class PagemapWindow {
+    /// The address of the first entry's page.
+    private(set) var start: UInt64 = 0
+    /// The entries read, one per page from ``start``; empty until a read
+    /// succeeds, and after one fails.
+    private(set) var entries = UnsafeBufferPointer<UInt64>(start: nil, count: 0)
+    private var storage = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+    private let pageShift: UInt64
+
+    /// Entries the storage first holds (4 KiB): a small process's stretches
+    /// need no more.
+    private static let initialCapacity = 512
+
+    init(pageShift: Int) {
+        self.pageShift = UInt64(pageShift)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Whether the entry of `address` has been read.
+    func holds(_ address: UInt64) -> Bool {
+        address >= start && (address - start) >> pageShift < UInt64(entries.count)
+    }
+
+    /// The index in ``entries`` of the entry of `address`, which it holds.
+    func index(of address: UInt64) -> Int {
+        Int((address - start) >> pageShift)
+    }
+
+    /// Reads the entries of the pages that overlap `range` (not empty, at
+    /// most `source`'s batch) from `source`, in place of those held.
+    func read(_ range: Range<UInt64>, from source: any PagemapEntrySource) throws {
+        precondition(!range.isEmpty)
+        entries = UnsafeBufferPointer(start: nil, count: 0)
+        let firstPage = range.lowerBound >> pageShift
+        let count = Int((range.upperBound - 1) >> pageShift - firstPage + 1)
+        start = firstPage << pageShift
+        if storage.count < count {
+            // Doubling: one allocation for each larger stretch, a few in all.
+            var capacity = max(storage.count, Self.initialCapacity)
+            while capacity < count { capacity *= 2 }
+            storage.deallocate()
+            storage = .allocate(capacity: capacity)
+        }
+        let target = UnsafeMutableBufferPointer(rebasing: storage[0..<count])
+        try source.readEntries(in: start..<start + UInt64(count) << pageShift, into: target)
+        entries = UnsafeBufferPointer(target)
+    }
+}
