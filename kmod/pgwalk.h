@@ -266,8 +266,6 @@ void *pgwalk_stream_grow(struct pgwalk_stream *st, struct pgwalk_rec_hdr *h,
 void pgwalk_stream_trim(struct pgwalk_stream *st, struct pgwalk_rec_hdr *h,
 			u16 n, u32 len);
 void pgwalk_stream_drop_last(struct pgwalk_stream *st);
-struct pgwalk_rec_pte_run *pgwalk_stream_last_run(struct pgwalk_stream *st,
-						  u8 type, unsigned long addr);
 void pgwalk_stream_header(struct pgwalk_session *s);
 void pgwalk_stream_chunk_begin(struct pgwalk_session *s, unsigned long start,
 			       unsigned long end);
@@ -296,10 +294,28 @@ static inline void *pgwalk_stream_last(struct pgwalk_stream *st, u8 type)
 	return h->type == type ? h : NULL;
 }
 
+/*
+ * The last record if it has @type (PTE_RUN, NONE_RUN or PTE_SEQ, which all
+ * start with a header and an addr) and its pages end at @addr in the same
+ * PTE table, so that the entry at @addr may extend it. Inline: every PTE
+ * that extends a run asks, and a call per PTE was a tenth of a sparse
+ * walk's time under emulation (docs/BENCH.md, change 26).
+ */
+static inline struct pgwalk_rec_pte_run *
+pgwalk_stream_last_run(struct pgwalk_stream *st, u8 type, unsigned long addr)
+{
+	struct pgwalk_rec_pte_run *run = pgwalk_stream_last(st, type);
+
+	if (!run || !(addr & ~PMD_MASK))
+		return NULL;
+	if (le64_to_cpu(run->addr) +
+	    le16_to_cpu(run->hdr.arg16) * PAGE_SIZE != addr)
+		return NULL;
+	return run;
+}
+
 /* pgwalk_seq.c */
 void pgwalk_seq_reset(struct pgwalk_seq *q);
-void pgwalk_seq_take(struct pgwalk_seq *q, struct pgwalk_stream *st,
-		     unsigned long addr, u64 val);
 bool pgwalk_seq_add(struct pgwalk_seq *q, struct pgwalk_stream *st,
 		    struct pgwalk_rec_pte_run *run, unsigned long addr,
 		    u64 val, const struct pgwalk_entry *e);
@@ -317,12 +333,68 @@ static inline bool pgwalk_seq_expects(const struct pgwalk_seq *q,
 	       addr == q->next_addr && val == q->next_val;
 }
 
+/*
+ * Expect @val + @step at the address after @addr as the next element of the
+ * PTE_SEQ at q->rec, @val being its last. The caller knows that decoding
+ * @val + @step gives that element if only the PFN field changes and the new
+ * frame is neither the zero page nor beyond the info word's payload; that
+ * is checked here, per step. The next table starts a new record.
+ */
+static inline void pgwalk_seq_expect(struct pgwalk_seq *q, unsigned long addr,
+				     u64 val, u64 step)
+{
+	u64 next = val + step;
+	unsigned long pfn = pte_pfn(__pte(next));
+
+	if (!((addr + PAGE_SIZE) & ~PMD_MASK) ||
+	    (step && ((next ^ val) & ~PTE_PFN_MASK || is_zero_pfn(pfn) ||
+		      pfn > PGWALK_INFO_PAYLOAD_MAX))) {
+		q->rec = PGWALK_NO_REC;
+		return;
+	}
+	q->next_addr = addr + PAGE_SIZE;
+	q->next_val = next;
+}
+
+/*
+ * @val at @addr is the value pgwalk_seq_expects() matched: one more. Inline,
+ * as the question: a dense table is mostly this (docs/BENCH.md, change 26).
+ */
+static inline void pgwalk_seq_take(struct pgwalk_seq *q,
+				   struct pgwalk_stream *st,
+				   unsigned long addr, u64 val)
+{
+	struct pgwalk_rec_hdr *h = (struct pgwalk_rec_hdr *)(st->buf + q->rec);
+
+	le16_add_cpu(&h->arg16, 1);
+	pgwalk_seq_expect(q, addr, val, q->val_step);
+}
+
+/*
+ * A none PTE that extends the NONE_RUN just before it: one more page in
+ * that run.
+ */
+static inline bool pgwalk_extend_none_run(struct pgwalk_session *s,
+					  unsigned long addr)
+{
+	struct pgwalk_rec_none_run *run;
+
+	run = (struct pgwalk_rec_none_run *)
+		pgwalk_stream_last_run(&s->stream, PGWALK_REC_NONE_RUN, addr);
+	if (!run)
+		return false;
+	le16_add_cpu(&run->hdr.arg16, 1);
+	s->fill.progress = true;
+	return true;
+}
+
 /* pgwalk_record.c */
 int pgwalk_record_entry(struct pgwalk_session *s, int level,
 			unsigned long addr, unsigned long next, u64 raw,
 			const struct pgwalk_entry *e,
 			enum page_walk_action action);
-int pgwalk_record_pte(struct pgwalk_session *s, unsigned long addr, pte_t val);
+int pgwalk_record_new_pte(struct pgwalk_session *s, unsigned long addr,
+			  pte_t val);
 int pgwalk_record_hole(struct pgwalk_session *s, unsigned long addr,
 		       unsigned long next, int depth);
 int pgwalk_record_hugetlb(struct pgwalk_session *s, unsigned long addr,
@@ -334,6 +406,26 @@ int pgwalk_record_vma(struct pgwalk_session *s, struct vm_area_struct *vma,
 		      unsigned long start);
 void pgwalk_record_post_vma(struct pgwalk_session *s,
 			    struct vm_area_struct *vma);
+
+/*
+ * One PTE. The two entries tables are mostly made of need no decoding and
+ * are taken inline: the next element PTE_SEQ predicted (dense memory), and
+ * a none entry after a none entry (sparse tables). Calls per PTE were a
+ * third of a sparse walk's time under emulation (docs/BENCH.md, change 26).
+ * Anything else starts a record or is decoded: pgwalk_record_new_pte().
+ */
+static inline int pgwalk_record_pte(struct pgwalk_session *s,
+				    unsigned long addr, pte_t val)
+{
+	if (pgwalk_seq_expects(&s->seq, &s->stream, addr, pte_val(val))) {
+		pgwalk_seq_take(&s->seq, &s->stream, addr, pte_val(val));
+		s->fill.progress = true;
+		return 0;
+	}
+	if (pte_none(val) && !pte_val(val) && pgwalk_extend_none_run(s, addr))
+		return 0;
+	return pgwalk_record_new_pte(s, addr, val);
+}
 
 /* pgwalk_walk.c */
 int pgwalk_walk_chunk(struct pgwalk_session *s, int *ret);

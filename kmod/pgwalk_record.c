@@ -95,42 +95,33 @@ int pgwalk_record_entry(struct pgwalk_session *s, int level,
 	return 0;
 }
 
+/* A none PTE that starts a NONE_RUN (pgwalk_record_pte() extends one). */
 static int pgwalk_record_none_pte(struct pgwalk_session *s,
 				  unsigned long addr)
 {
 	struct pgwalk_rec_none_run *run;
 
-	run = (struct pgwalk_rec_none_run *)
-		pgwalk_stream_last_run(&s->stream, PGWALK_REC_NONE_RUN, addr);
-	if (run) {
-		le16_add_cpu(&run->hdr.arg16, 1);
-	} else {
-		if (!pgwalk_stream_room(&s->stream, sizeof(*run)))
-			return pgwalk_stop(s, PGWALK_CB_PTE_ENTRY, addr);
-		run = pgwalk_stream_emit(&s->stream, PGWALK_REC_NONE_RUN,
-					 PGWALK_LEVEL_PTE, 1, sizeof(*run));
-		run->addr = cpu_to_le64(addr);
-	}
+	if (!pgwalk_stream_room(&s->stream, sizeof(*run)))
+		return pgwalk_stop(s, PGWALK_CB_PTE_ENTRY, addr);
+	run = pgwalk_stream_emit(&s->stream, PGWALK_REC_NONE_RUN,
+				 PGWALK_LEVEL_PTE, 1, sizeof(*run));
+	run->addr = cpu_to_le64(addr);
 	s->fill.progress = true;
 	return 0;
 }
 
 /*
- * One PTE: a NONE_RUN for an empty one, else into a PTE_SEQ with seq, else
- * a PTE_RUN. The value PTE_SEQ predicted is taken without decoding it.
+ * A PTE that pgwalk_record_pte() did not take inline: a NONE_RUN for an
+ * empty one, else into a PTE_SEQ with seq, else a PTE_RUN.
  */
-int pgwalk_record_pte(struct pgwalk_session *s, unsigned long addr, pte_t val)
+int pgwalk_record_new_pte(struct pgwalk_session *s, unsigned long addr,
+			  pte_t val)
 {
 	struct pgwalk_stream *st = &s->stream;
 	struct pgwalk_rec_pte_run *run;
 	struct pgwalk_pte *elem;
 	struct pgwalk_entry e;
 
-	if (pgwalk_seq_expects(&s->seq, st, addr, pte_val(val))) {
-		pgwalk_seq_take(&s->seq, st, addr, pte_val(val));
-		s->fill.progress = true;
-		return 0;
-	}
 	if (pte_none(val) && !pte_val(val))
 		return pgwalk_record_none_pte(s, addr);
 

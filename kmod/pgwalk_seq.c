@@ -115,29 +115,6 @@ static bool pgwalk_seq_start(struct pgwalk_stream *st,
 }
 
 /*
- * Expect @val + @step at the address after @addr as the next element of the
- * PTE_SEQ at q->rec, @val being its last. The caller knows that decoding
- * @val + @step gives that element if only the PFN field changes and the new
- * frame is neither the zero page nor beyond the info word's payload; that
- * is checked here, per step. The next table starts a new record.
- */
-static void pgwalk_seq_expect(struct pgwalk_seq *q, unsigned long addr,
-			      u64 val, u64 step)
-{
-	u64 next = val + step;
-	unsigned long pfn = pte_pfn(__pte(next));
-
-	if (!((addr + PAGE_SIZE) & ~PMD_MASK) ||
-	    (step && ((next ^ val) & ~PTE_PFN_MASK || is_zero_pfn(pfn) ||
-		      pfn > PGWALK_INFO_PAYLOAD_MAX))) {
-		q->rec = PGWALK_NO_REC;
-		return;
-	}
-	q->next_addr = addr + PAGE_SIZE;
-	q->next_val = next;
-}
-
-/*
  * Once the PTE @val at @addr became the last element of the last record, a
  * PTE_SEQ, by the step @step from the entry before: remember the value at
  * the next address that would be its next element, so that pte_entry takes
@@ -161,16 +138,6 @@ static void pgwalk_seq_predict(struct pgwalk_seq *q,
 	q->rec = st->last_rec;
 	q->val_step = step;
 	pgwalk_seq_expect(q, addr, val, step);
-}
-
-/* @val at @addr is the value pgwalk_seq_expects() matched: one more. */
-void pgwalk_seq_take(struct pgwalk_seq *q, struct pgwalk_stream *st,
-		     unsigned long addr, u64 val)
-{
-	struct pgwalk_rec_hdr *h = (struct pgwalk_rec_hdr *)(st->buf + q->rec);
-
-	le16_add_cpu(&h->arg16, 1);
-	pgwalk_seq_expect(q, addr, val, q->val_step);
 }
 
 /*

@@ -89,24 +89,6 @@ void pgwalk_stream_drop_last(struct pgwalk_stream *st)
 	st->last_rec = PGWALK_NO_REC;
 }
 
-/*
- * The last record if it has @type (PTE_RUN, NONE_RUN or PTE_SEQ, which all
- * start with a header and an addr) and its pages end at @addr in the same
- * PTE table, so that the entry at @addr may extend it.
- */
-struct pgwalk_rec_pte_run *pgwalk_stream_last_run(struct pgwalk_stream *st,
-						  u8 type, unsigned long addr)
-{
-	struct pgwalk_rec_pte_run *run = pgwalk_stream_last(st, type);
-
-	if (!run || !(addr & ~PMD_MASK))
-		return NULL;
-	if (le64_to_cpu(run->addr) +
-	    le16_to_cpu(run->hdr.arg16) * PAGE_SIZE != addr)
-		return NULL;
-	return run;
-}
-
 /* The header, first in the first fill: the request and the geometry. */
 void pgwalk_stream_header(struct pgwalk_session *s)
 {
