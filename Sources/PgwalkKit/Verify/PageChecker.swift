@@ -60,7 +60,7 @@ final class PageChecker {
     /// Pagemap entries read in one batch (up to the reader's batch
     /// capacity) when a row first needs them, so that small rows do not cost
     /// a pread each (docs/BENCH.md).
-    private let window: PagemapWindow
+    @exclusivity(unchecked) private var window: PagemapWindow
 
     /// Pages read at least, past the current VMA's end if it is smaller:
     /// the VMAs after it (a library's, or thousands of small ones side by

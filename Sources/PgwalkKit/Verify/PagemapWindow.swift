@@ -4,7 +4,10 @@
 /// The storage grows to the longest stretch read, at most a batch, and is
 /// kept: a 1 GiB VMA's reads fill one 512 KiB buffer again and again, not
 /// the reader's buffer and then this one (docs/BENCH.md, change 25).
-final class PagemapWindow {
+///
+/// A non-copyable struct, not a class: as a class it was one more object
+/// and type to set up per verify, 2-3 % of a small process's (change 25).
+struct PagemapWindow: ~Copyable {
     /// The address of the first entry's page.
     private(set) var start: UInt64 = 0
     /// The entries read, one per page from ``start``; empty until a read
@@ -35,7 +38,7 @@ final class PagemapWindow {
 
     /// Reads the entries of the pages that overlap `range` (not empty, at
     /// most `source`'s batch) from `source`, in place of those held.
-    func read(_ range: Range<UInt64>, from source: any PagemapEntrySource) throws {
+    mutating func read(_ range: Range<UInt64>, from source: any PagemapEntrySource) throws {
         precondition(!range.isEmpty)
         entries = UnsafeBufferPointer(start: nil, count: 0)
         let firstPage = range.lowerBound >> pageShift

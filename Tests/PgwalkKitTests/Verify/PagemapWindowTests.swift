@@ -19,22 +19,29 @@ import Testing
 
     static func address(page: UInt64) -> UInt64 { base + page << 12 }
 
+    /// Whether `window` holds each of `addresses` (a window cannot go into
+    /// `#expect`, which copies what it looks at).
+    static func holds(_ window: borrowing PagemapWindow, _ addresses: UInt64...) -> [Bool] {
+        addresses.map { window.holds($0) }
+    }
+
     /// The pages a window holds, by the entries it read.
-    static func heldPages(_ window: PagemapWindow) -> [UInt64] {
+    static func heldPages(_ window: borrowing PagemapWindow) -> [UInt64] {
         window.entries.map { ($0 - 1) / 16 }
     }
 
     @Test func aReadHoldsTheRangesPagesAndNoOthers() throws {
         let firstPage = Self.base >> 12
         let source = Self.snapshot(pages: firstPage..<firstPage + 4_096)
-        let window = PagemapWindow(pageShift: Self.pageShift)
-        #expect(!window.holds(Self.address(page: 0)))
+        var window = PagemapWindow(pageShift: Self.pageShift)
+        #expect(Self.holds(window, Self.address(page: 0)) == [false])
         try window.read(Self.address(page: 10)..<Self.address(page: 20), from: source)
         #expect(Self.heldPages(window) == Array(firstPage + 10..<firstPage + 20))
-        #expect(window.start == Self.address(page: 10))
-        #expect(window.holds(Self.address(page: 10)) && window.holds(Self.address(page: 19) + 4_095))
-        #expect(!window.holds(Self.address(page: 9)) && !window.holds(Self.address(page: 20)))
-        #expect(window.index(of: Self.address(page: 17) + 8) == 7)
+        let start = window.start, index = window.index(of: Self.address(page: 17) + 8)
+        #expect(start == Self.address(page: 10))
+        #expect(Self.holds(window, Self.address(page: 10), Self.address(page: 19) + 4_095) == [true, true])
+        #expect(Self.holds(window, Self.address(page: 9), Self.address(page: 20)) == [false, false])
+        #expect(index == 7)
     }
 
     /// Larger than the first storage (512 entries), then smaller, then
@@ -42,7 +49,7 @@ import Testing
     @Test func readsOfEverySizeHoldTheirOwnPages() throws {
         let firstPage = Self.base >> 12
         let source = Self.snapshot(pages: firstPage..<firstPage + 8_192)
-        let window = PagemapWindow(pageShift: Self.pageShift)
+        var window = PagemapWindow(pageShift: Self.pageShift)
         for (first, count) in [(0, 1), (5, 512), (3, 513), (100, 3), (0, 8_192), (7, 2_000)] as [(UInt64, UInt64)] {
             try window.read(Self.address(page: first)..<Self.address(page: first + count), from: source)
             #expect(Self.heldPages(window) == Array(firstPage + first..<firstPage + first + count),
@@ -53,9 +60,10 @@ import Testing
     @Test func anUnalignedRangeHoldsEveryPageItOverlaps() throws {
         let firstPage = Self.base >> 12
         let source = Self.snapshot(pages: firstPage..<firstPage + 16)
-        let window = PagemapWindow(pageShift: Self.pageShift)
+        var window = PagemapWindow(pageShift: Self.pageShift)
         try window.read(Self.address(page: 2) + 100..<Self.address(page: 4) + 1, from: source)
-        #expect(window.start == Self.address(page: 2))
+        let start = window.start
+        #expect(start == Self.address(page: 2))
         #expect(Self.heldPages(window) == [firstPage + 2, firstPage + 3, firstPage + 4])
     }
 
@@ -88,13 +96,14 @@ import Testing
     @Test func aFailedReadLeavesNothingHeld() throws {
         let firstPage = Self.base >> 12
         let source = FailingPagemap(Self.snapshot(pages: firstPage..<firstPage + 64))
-        let window = PagemapWindow(pageShift: Self.pageShift)
+        var window = PagemapWindow(pageShift: Self.pageShift)
         try window.read(Self.address(page: 0)..<Self.address(page: 8), from: source)
-        #expect(window.holds(Self.address(page: 3)))
+        #expect(Self.holds(window, Self.address(page: 3)) == [true])
         #expect(throws: FailingPagemap.Failure.self) {
             try window.read(Self.address(page: 0)..<Self.address(page: 16), from: source)
         }
-        #expect(window.entries.isEmpty)
-        #expect(!window.holds(Self.address(page: 0)) && !window.holds(Self.address(page: 3)))
+        let entries = window.entries
+        #expect(entries.isEmpty)
+        #expect(Self.holds(window, Self.address(page: 0), Self.address(page: 3)) == [false, false])
     }
 }
