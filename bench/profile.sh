@@ -13,6 +13,10 @@
 #   PGWALKCTL=... PROFILE_PERF='dense-4k sparse-spread' bench/profile.sh dense-4k thp ...
 #   PROFILE_PERF=dense-4k PROFILE_TOOLS='module pagemap' bench/profile.sh dense-4k
 #   PROFILE_FREQ=25000 PROFILE_PERF='tiny python' bench/profile.sh tiny python
+# PROFILE_EVENT=page-faults records every page fault instead, with its call
+# chain (build/bench/perf/W-TOOL.faults.gz, for bench/perf-faults.py: which
+# code faults during the work, docs/BENCH.md change 25):
+#   PROFILE_EVENT=page-faults PROFILE_PERF='tiny thp' bench/profile.sh tiny thp
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -38,6 +42,15 @@ for w in "$@"; do
 			pagemap) cmd=("$pagemap_read" "$wl_pid") ;;
 			*) echo "profile: unknown tool $tool" >&2; exit 2 ;;
 			esac
+			if [ "${PROFILE_EVENT:-cpu-clock}" = page-faults ]; then
+				# One run after two unrecorded ones, every fault sampled.
+				"${cmd[@]}" > /dev/null; "${cmd[@]}" > /dev/null
+				perf record -q -e page-faults -c 1 -g -o /tmp/perf.data -- "${cmd[@]}" \
+					> /dev/null 2>/tmp/perf.err || cat /tmp/perf.err
+				perf script -i /tmp/perf.data -F ip,sym 2>/dev/null | gzip > "build/bench/perf/$w-$tool.faults.gz"
+				python3 bench/perf-faults.py "build/bench/perf/$w-$tool.faults.gz" | head -20
+				continue
+			fi
 			perf record -q -e cpu-clock -F "${PROFILE_FREQ:-2000}" -g -o /tmp/perf.data -- \
 				bash -c 'for i in 1 2 3 4 5 6 7 8; do "$@" > /dev/null; done' - "${cmd[@]}" \
 				2>/tmp/perf.err || cat /tmp/perf.err
