@@ -297,9 +297,9 @@ static inline void *pgwalk_stream_last(struct pgwalk_stream *st, u8 type)
 /*
  * The last record if it has @type (PTE_RUN, NONE_RUN or PTE_SEQ, which all
  * start with a header and an addr) and its pages end at @addr in the same
- * PTE table, so that the entry at @addr may extend it. Inline: every PTE
- * that extends a run asks, and a call per PTE was a tenth of a sparse
- * walk's time under emulation (docs/BENCH.md, change 26).
+ * PTE table, so that the entry at @addr may extend it. Inline: a none
+ * PTE after a none PTE asks it in pgwalk_record_pte(), without a call
+ * (docs/BENCH.md, change 26).
  */
 static inline struct pgwalk_rec_pte_run *
 pgwalk_stream_last_run(struct pgwalk_stream *st, u8 type, unsigned long addr)
