@@ -78,3 +78,9 @@ stop_workload() {
 	kill "$wl_pid" 2>/dev/null || true
 	wait "$wl_pid" 2>/dev/null || true
 }
+
+# Loads pgwalk.ko from KO in place of the one loaded (module A/Bs).
+load_module() {
+	rmmod pgwalk 2>/dev/null || true
+	insmod "$1"
+}

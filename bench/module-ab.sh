@@ -23,7 +23,6 @@ stage "$stage" "$bin/kread" "$bin/workload"
 kread=$stage/kread
 out=/tmp/module-ab.txt
 : > "$out"
-load() { rmmod pgwalk 2>/dev/null || true; insmod "$1"; }
 echo "guest kernel=$(uname -r) cpus=$(nproc) commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 for t in ${AB_TARGETS:-tiny ktarget python thp many-vmas}; do
 	bin=$stage start_workload "$t" || { echo "skip $t"; continue; }
@@ -32,7 +31,7 @@ for t in ${AB_TARGETS:-tiny ktarget python thp many-vmas}; do
 		order="before after"
 		[ $((run % 2)) = 0 ] && order="after before"
 		for build in $order; do
-			if [ "$build" = before ]; then load "$before"; else load "$after"; fi
+			if [ "$build" = before ]; then load_module "$before"; else load_module "$after"; fi
 			"$kread" -t seq "$wl_pid" > /dev/null # its first session after the load, unrecorded
 			for reads in pgwalkctl 1MiB; do
 				r=16384,65536
@@ -43,7 +42,7 @@ for t in ${AB_TARGETS:-tiny ktarget python thp many-vmas}; do
 	done
 	stop_workload
 done
-load "$after"
+load_module "$after"
 python3 - "$out" <<'PY'
 import re, statistics, sys
 d = {}

@@ -23,7 +23,6 @@ before=${MODULE_BEFORE:?MODULE_BEFORE: an older pgwalk.ko for this kernel}
 after=${MODULE_AFTER:-build/kmod/$(uname -r)/pgwalk.ko}
 pgwalkctl=${PGWALKCTL:-.build/release/pgwalkctl}
 dir=$(mktemp -d)
-load() { rmmod pgwalk 2>/dev/null || true; insmod "$1"; }
 damon_on=()
 for p in /sys/module/damon_*/parameters/enabled; do
 	[ "$(cat "$p" 2>/dev/null)" = Y ] || continue
@@ -37,9 +36,9 @@ for t in ${SAME_TARGETS:-tiny ktarget dense-4k sparse-runs sparse-spread thp}; d
 	pid=$wl_pid
 	sleep 1
 	for seq in --seq --no-seq; do
-		load "$before"
+		load_module "$before"
 		"$pgwalkctl" walk --pid "$pid" --format none "$seq" --output "$dir/before.pgw" 2>/dev/null
-		load "$after"
+		load_module "$after"
 		"$pgwalkctl" walk --pid "$pid" --format none "$seq" --output "$dir/after.pgw" 2>/dev/null
 		if cmp -s "$dir/before.pgw" "$dir/after.pgw"; then
 			echo "same $t $seq $(stat -c %s "$dir/after.pgw") bytes"

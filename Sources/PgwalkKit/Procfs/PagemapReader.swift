@@ -192,14 +192,7 @@ public final class PagemapReader {
     func readBatch(firstPage: UInt64, count: Int) throws -> PagemapBatch {
         precondition(count <= batchCapacity)
         let fd = try openDescriptor()
-        if entryBuffer.count < count {
-            // Doubling from 512 entries (4 KiB): a few reallocations on the
-            // way to a large read, none for a small process's.
-            var capacity = max(entryBuffer.count, Self.initialBufferEntries)
-            while capacity < count { capacity *= 2 }
-            entryBuffer.deallocate()
-            entryBuffer = .allocate(capacity: min(capacity, batchCapacity))
-        }
+        entryBuffer.grow(toHold: count, startingAt: Self.initialBufferEntries, limit: batchCapacity)
         try read(fd, firstPage: firstPage, into: UnsafeMutableBufferPointer(rebasing: entryBuffer[0..<count]))
         return PagemapBatch(
             startAddress: firstPage * pageSize, pageSize: pageSize,

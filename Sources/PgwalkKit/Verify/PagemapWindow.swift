@@ -16,10 +16,6 @@ struct PagemapWindow: ~Copyable {
     private var storage = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
     private let pageShift: UInt64
 
-    /// Entries the storage first holds (4 KiB): a small process's stretches
-    /// need no more.
-    private static let initialCapacity = 512
-
     init(pageShift: Int) {
         self.pageShift = UInt64(pageShift)
     }
@@ -44,13 +40,7 @@ struct PagemapWindow: ~Copyable {
         let firstPage = range.lowerBound >> pageShift
         let count = Int((range.upperBound - 1) >> pageShift - firstPage + 1)
         start = firstPage << pageShift
-        if storage.count < count {
-            // Doubling: one allocation for each larger stretch, a few in all.
-            var capacity = max(storage.count, Self.initialCapacity)
-            while capacity < count { capacity *= 2 }
-            storage.deallocate()
-            storage = .allocate(capacity: capacity)
-        }
+        storage.grow(toHold: count, startingAt: PagemapReader.initialBufferEntries)
         let target = UnsafeMutableBufferPointer(rebasing: storage[0..<count])
         try source.readEntries(in: start..<start + UInt64(count) << pageShift, into: target)
         entries = UnsafeBufferPointer(target)
