@@ -69,12 +69,26 @@ def main():
                 if a is None or None in cells:
                     continue
                 print(f"| {t} | " + " | ".join(f"{c / a:.2f}" for c in cells) + " |")
+        if any(tool == "replay" for _, tool in samples):
+            print()
+            print("What walk is made of (`PHASES_FLOOR=1`), medians in milliseconds: (k) the module alone, "
+                  "replay the client alone on the target's saved stream (`walk --input`); walk <= (a) "
+                  "needs the two to fit in (a):\n")
+            print("| target | (a) pagemap | (k) module | (a) - (k) | replay | (k) + replay | walk | walk / (a) |")
+            print("|---|--:|--:|--:|--:|--:|--:|--:|")
+            for t in targets:
+                a, k, r, w = (med(samples.get((t, tool), []), "seconds")
+                              for tool in ("pagemap", "module", "replay", "walk"))
+                if None in (a, k, r, w):
+                    continue
+                print(f"| {t} | {a * 1e3:.2f} | {k * 1e3:.2f} | {(a - k) * 1e3:.2f} | {r * 1e3:.2f} "
+                      f"| {(k + r) * 1e3:.2f} | {w * 1e3:.2f} | {w / a:.2f} |")
         print()
         print("Phases, medians in milliseconds (`--stats`; start-up = whole process minus the work):\n")
         print("| target | command | " + " | ".join(PHASES) + " | start-up |")
         print("|---|---|" + "--:|" * (len(PHASES) + 1))
         for t in targets:
-            for tool in ("walk_before", "walk", "verify_before", "verify"):
+            for tool in ("walk_before", "walk", "replay", "verify_before", "verify"):
                 rows = samples.get((t, tool), [])
                 if not rows:
                     continue

@@ -22,6 +22,13 @@
 #                           module loaded in place of the one the boot
 #                           loaded (build/kmod/RELEASE/pgwalk.ko, or
 #                           MODULE_AFTER=FILE), swapped every run
+#   PHASES_FLOOR=1          also (k) the module alone (bench/kread -t seq,
+#                           reading as pgwalkctl and bench/run.sh do)
+#                           and replay: pgwalkctl walk --input of the
+#                           target's stream saved once, the client's work
+#                           with no module and no process (what walk would
+#                           cost on top of (k) if the two never overlapped;
+#                           docs/BENCH.md, "What is still missed")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,8 +41,9 @@ targets=${PHASES_TARGETS:-tiny ktarget python jvm many-vmas}
 # the measured programs on the guest's tmpfs.
 set_aslr "${BENCH_ASLR:-0}"
 stage=/tmp/bench-bin
-stage "$stage" "$bin/pagemap_read" "$bin/runstat" "$bin/workload" "$pgwalkctl"
+stage "$stage" "$bin/pagemap_read" "$bin/runstat" "$bin/workload" "$bin/kread" "$pgwalkctl"
 tools="pagemap walk verify"
+[ -n "${PHASES_FLOOR:-}" ] && tools="pagemap module walk replay verify"
 if [ -n "${PGWALKCTL_BEFORE:-}" ]; then
 	mkdir -p "$stage/before"
 	cp "$PGWALKCTL_BEFORE" "$stage/before/pgwalkctl"
@@ -56,7 +64,7 @@ swap_module() {
 	if [ "$module_loaded" = before ]; then module_loaded=after; else module_loaded=before; fi
 }
 [ -e "$bin/Hold.class" ] && cp "$bin/Hold.class" "$stage/"
-runstat=$stage/runstat pagemap_read=$stage/pagemap_read
+runstat=$stage/runstat pagemap_read=$stage/pagemap_read kread=$stage/kread
 pgwalkctl=$stage/$(basename "$pgwalkctl")
 export LD_LIBRARY_PATH=$stage/lib
 
@@ -75,11 +83,14 @@ for t in $targets; do
 	pid=$wl_pid
 	sleep 1
 	echo "target $t pid=$pid vmas=$(wc -l < "/proc/$pid/maps") rss_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")"
+	[ -n "${PHASES_FLOOR:-}" ] && "$kread" -t seq "$pid" /tmp/phases.pgw > /dev/null
 	for run in $(seq 1 "$runs"); do
 		for tool in $tools; do
 			case $tool in
 			swap) swap_module; continue ;;
 			pagemap) cmd=("$pagemap_read" "$pid") ;;
+			module) cmd=("$kread" -t seq -r 16384,65536 "$pid") ;;
+			replay) cmd=("$pgwalkctl" walk --input /tmp/phases.pgw --format none --stats) ;;
 			walk) cmd=("$pgwalkctl" walk --pid "$pid" --format none --stats) ;;
 			verify) cmd=("$pgwalkctl" verify --pid "$pid" --stats) ;;
 			walk_before) cmd=("${before:-$pgwalkctl}" walk --pid "$pid" --format none --stats) ;;
@@ -87,7 +98,7 @@ for t in $targets; do
 			esac
 			# runstat's line (stderr) and the tool's own line, as one.
 			out=$(RUNSTAT_KEEP_STDOUT=1 "$runstat" "${cmd[@]}" 2>&1 > /tmp/phases.out | tr '\n' ' ')
-			[ "$tool" = pagemap ] && out="$out $(cat /tmp/phases.out)"
+			case $tool in pagemap | module) out="$out $(cat /tmp/phases.out)" ;; esac
 			echo "sample $t $tool $run $out"
 		done
 	done
