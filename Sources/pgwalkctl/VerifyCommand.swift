@@ -117,8 +117,11 @@ enum AllProcessesEnding {
 
     static func check(_ summary: AllProcessesVerifier.Summary) throws {
         if !summary.matches {
-            FileStream.standardError.write("pgwalkctl: \(summary.mismatched) process(es) have pages that differ between "
-                                           + "the module's walk and /proc/PID/pagemap after a re-check.\n")
+            // A process mismatches by its pages or by its VMAs (its line
+            // says which): both were looked at again before being counted.
+            FileStream.standardError.write("pgwalkctl: \(summary.mismatched) process(es) have pages or VMAs that differ "
+                                           + "between the module's walk and /proc/PID/pagemap or /proc/PID/maps "
+                                           + "after a re-check (see their lines).\n")
             throw ExitCode(.mismatch)
         }
         try check(summary.counts, verb: "verified")
