@@ -79,6 +79,11 @@ stop_workload() {
 	wait "$wl_pid" 2>/dev/null || true
 }
 
+# (k), bench/kread, reads as pgwalkctl does: a 16 KiB read, then 64 KiB
+# reads (the module sizes each fill by the read that asks for it:
+# docs/FORMAT.md 2.2). kread -r "$kread_reads".
+kread_reads=16384,65536
+
 # Loads pgwalk.ko from KO in place of the one loaded (module A/Bs).
 load_module() {
 	rmmod pgwalk 2>/dev/null || true

@@ -6,8 +6,7 @@ cd "$(dirname "$0")/.."
 . bench/common.sh
 for w in ${MAPS_QUERY_TARGETS:-tiny python many-vmas}; do
 	start_workload "$w" || continue
-	pid=$wl_pid
-	echo "== $w pid=$pid"
-	"$bin/maps-query" "$pid"
+	echo "== $w pid=$wl_pid"
+	"$bin/maps-query" "$wl_pid"
 	stop_workload
 done

@@ -34,7 +34,7 @@ for t in ${AB_TARGETS:-tiny ktarget python thp many-vmas}; do
 			if [ "$build" = before ]; then load_module "$before"; else load_module "$after"; fi
 			"$kread" -t seq "$wl_pid" > /dev/null # its first session after the load, unrecorded
 			for reads in pgwalkctl 1MiB; do
-				r=16384,65536
+				r=$kread_reads
 				[ "$reads" = 1MiB ] && r=1048576,1048576
 				echo "sample $t $build $reads $("$kread" -t seq -r "$r" "$wl_pid")" | tee -a "$out"
 			done

@@ -89,7 +89,7 @@ for t in $targets; do
 			case $tool in
 			swap) swap_module; continue ;;
 			pagemap) cmd=("$pagemap_read" "$pid") ;;
-			module) cmd=("$kread" -t seq -r 16384,65536 "$pid") ;;
+			module) cmd=("$kread" -t seq -r "$kread_reads" "$pid") ;;
 			replay) cmd=("$pgwalkctl" walk --input /tmp/phases.pgw --format none --stats) ;;
 			walk) cmd=("$pgwalkctl" walk --pid "$pid" --format none --stats) ;;
 			verify) cmd=("$pgwalkctl" verify --pid "$pid" --stats) ;;

@@ -59,10 +59,6 @@ pgwalkctl=$stage/$(basename "$pgwalkctl")
 export LD_LIBRARY_PATH=$stage/lib
 emit "staged $(du -sk "$stage" | cut -f1) KiB in $stage"
 
-# (k) reads as pgwalkctl does: a 16 KiB read, then 64 KiB reads (the module
-# sizes each fill by the read that asks for it: docs/FORMAT.md 2.2).
-kread_reads=16384,65536
-
 # (a2) where the kernel has PAGEMAP_SCAN (6.7+): pagemap_scan exits 3 without it.
 scan=0
 "$bin/pagemap_scan" $$ > /dev/null 2>&1 && scan=1
