@@ -64,8 +64,16 @@ struct VerifyCommand: ParsableCommand {
             .init("persistent", report.persistentMismatches), .init("scanned", report.pagesCheckedByScan),
         ], phases: phases))
         if !report.matches {
-            FileStream.standardError.write("pgwalkctl: \(report.persistentMismatches) page(s) differ between the "
-                                           + "module's walk and /proc/PID/pagemap after a re-check.\n")
+            var differ = [String]()
+            if report.persistentMismatches > 0 || report.vmaDifferences.isEmpty {
+                differ.append("\(report.persistentMismatches) page(s) differ between the module's walk and "
+                              + "/proc/PID/pagemap")
+            }
+            if !report.vmaDifferences.isEmpty {
+                differ.append("\(report.vmaDifferences.count) VMA(s) differ between the module's walk and "
+                              + "/proc/PID/maps")
+            }
+            FileStream.standardError.write("pgwalkctl: \(differ.joined(separator: ", and ")) after a re-check.\n")
             throw ExitCode(.mismatch)
         }
     }

@@ -117,23 +117,52 @@ struct PageSet: Equatable {
 
     /// Pages of the set inside `range` (byte addresses).
     func count(in range: Range<UInt64>) -> UInt64 {
-        guard !range.isEmpty else { return 0 }
+        var pages: UInt64 = 0
+        forEachWord(in: range) { word, mask in pages += UInt64((words[word] & mask).nonzeroBitCount) }
+        return pages
+    }
+
+    /// Takes the pages inside `range` (byte addresses) out of the set.
+    mutating func remove(in range: Range<UInt64>) {
+        var removed: UInt64 = 0
+        forEachWord(in: range) { word, mask in
+            removed += UInt64((words[word] & mask).nonzeroBitCount)
+            words[word] &= ~mask
+        }
+        guard removed > 0 else { return }
+        count -= removed
+        // Blocks left empty go, so that equal sets compare equal.
+        var block = 0
+        while block < blockStarts.count {
+            let first = block * Self.wordsPerBlock
+            if words[first..<first + Self.wordsPerBlock].allSatisfy({ $0 == 0 }) {
+                blockStarts.remove(at: block)
+                words.removeSubrange(first..<first + Self.wordsPerBlock)
+            } else {
+                block += 1
+            }
+        }
+    }
+
+    /// Calls `body` with the index of each word holding pages of `range`
+    /// (byte addresses; a partial page counts) and the mask of its bits
+    /// inside the range.
+    private func forEachWord(in range: Range<UInt64>, _ body: (Int, UInt64) -> Void) {
+        guard !range.isEmpty else { return }
         let first = range.lowerBound >> UInt64(pageShift)
         // The first page at or past the range's end (a partial page counts).
         let end = (range.upperBound - 1) >> UInt64(pageShift) + 1
-        var pages: UInt64 = 0
         var at = firstBlock(notBelow: first - first % Self.pagesPerBlock)
         while at < blockStarts.count, blockStarts[at] < end {
             for w in 0..<Self.wordsPerBlock {
-                var word = words[at * Self.wordsPerBlock + w]
+                var mask = ~UInt64(0)
                 let wordFirst = blockStarts[at] + UInt64(w) * 64
-                if wordFirst < first { word &= first - wordFirst >= 64 ? 0 : ~0 << (first - wordFirst) }
-                if wordFirst + 64 > end { word &= end <= wordFirst ? 0 : ~0 >> (wordFirst + 64 - end) }
-                pages += UInt64(word.nonzeroBitCount)
+                if wordFirst < first { mask &= first - wordFirst >= 64 ? 0 : ~0 << (first - wordFirst) }
+                if wordFirst + 64 > end { mask &= end <= wordFirst ? 0 : ~0 >> (wordFirst + 64 - end) }
+                body(at * Self.wordsPerBlock + w, mask)
             }
             at += 1
         }
-        return pages
     }
 
     /// The set as byte ranges of consecutive pages, in address order, at

@@ -65,7 +65,7 @@ public struct Verifier {
     /// freeze), `session` (the open and the request of each walk), `pass`
     /// (the first pass's stream, rows and pagemap comparison), `recheck`,
     /// `maps` (waiting for /proc/PID/maps, read during the pass, and
-    /// comparing the VMAs, with any second pass).
+    /// comparing the VMAs, with any further looks).
     package func run(phases: inout PhaseTimes) throws -> VerifyReport {
         let frameFlags = phases.time("probes") { try? KernelPageFlagsReader() }
         defer { try? frameFlags?.close() }
@@ -119,15 +119,24 @@ public struct Verifier {
         try recheck(&first.report, mismatched: first.mismatched, pagemap: pagemap, frameFlags: frameFlags,
                     guardRegions: guardRegions, resources: resources, phases: &phases)
         let mapsStart = ContinuousClock.now
-        first.report.vmaDifferences = Self.compareVMAs(walked: first.report.vmas, maps: try maps.value(),
-                                                       start: options.start ?? 0, end: options.end ?? UInt64.max)
-        if !first.report.vmaDifferences.isEmpty {
-            // VMAs change under a running target: look again before calling it.
+        let range = (start: options.start ?? 0, end: options.end ?? UInt64.max)
+        var vmas = VMADifferenceRecheck(first: VMAComparison.differences(
+            walked: first.report.vmas, maps: try maps.value(), start: range.start, end: range.end))
+        // VMAs change under a running target: look again, as pages are
+        // re-checked, before calling a difference persistent; each look's
+        // walk between two reads of /proc/PID/maps.
+        for _ in 0..<Self.recheckRounds where !vmas.isSettled {
+            let before = try ProcessMaps.read(target)
             let again = try pass(start: options.start, end: options.end, pagemap: pagemap, frameFlags: frameFlags,
                                  guardRegions: guardRegions, resources: resources, collect: false,
                                  phases: &phases, phase: nil)
-            first.report.vmaDifferences = try compareVMAs(walked: again.report.vmas, target: target)
+            let after = try ProcessMaps.read(target)
+            vmas.lookAgain(VMAComparison.differences(walked: again.report.vmas, maps: after,
+                                                     start: range.start, end: range.end),
+                           mapsBefore: before, mapsAfter: after)
         }
+        first.report.vmaDifferences = vmas.persistentDifferences.map(\.description)
+        first.report.transientVMADifferences = vmas.transientCount
         phases.add("maps", seconds: PhaseTimes.seconds(since: mapsStart))
         return first.report
     }
@@ -143,7 +152,7 @@ public struct Verifier {
 
     /// One walk and its checks; the session's open goes to `session`, the
     /// rest to `phase`. With no `phase`, the caller times the pass whole
-    /// (the second pass of `maps`).
+    /// (the further looks of `maps`).
     private func pass(start: UInt64?, end: UInt64?, pagemap: PagemapReader, frameFlags: KernelPageFlagsReader?,
                       guardRegions: GuardRegionAnswer, resources: RunResources, collect: Bool,
                       phases: inout PhaseTimes, phase: String?) throws -> Pass {
@@ -210,7 +219,8 @@ public struct Verifier {
                              guardRegions: .given(guardRegionsInPagemap), pid: pid)
         var report = pass.report
         report.persistentMismatches = report.totalMismatches
-        report.vmaDifferences = compareVMAs(walked: pass.report.vmas, maps: maps, start: start, end: end)
+        report.vmaDifferences = VMAComparison.differences(walked: pass.report.vmas, maps: maps, start: start, end: end)
+            .map(\.description)
         return report
     }
 
@@ -220,6 +230,10 @@ public struct Verifier {
     /// differs in the first pass and in every re-check: khugepaged and
     /// reclaim go on under `--freeze`, and a THP collapsed between one
     /// re-check's walk and its read would otherwise pass for persistent.
+    /// A re-check where /proc/PID/maps, read before and after it, changed
+    /// over a page cannot tell a difference from a move (mremap moving a
+    /// region back and forth can line up with every round): there, the
+    /// page does not count as differing again.
     private static let recheckRounds = 2
 
     /// Walks at most per re-check round (``PageSet/ranges(limit:)``).
@@ -231,14 +245,19 @@ public struct Verifier {
                          frameFlags: KernelPageFlagsReader?, guardRegions: GuardRegionAnswer,
                          resources: RunResources, phases: inout PhaseTimes) throws {
         guard !mismatched.isEmpty else { return }
+        let target = ProcTarget.process(options.pid)
         var persistent = mismatched
         for _ in 0..<Self.recheckRounds where !persistent.isEmpty {
+            let mapsBefore = try ProcessMaps.read(target)
             var again = PageSet(pageShift: persistent.pageShift)
             for range in persistent.ranges(limit: Self.recheckWalks) {
                 let pass = try pass(start: range.lowerBound, end: range.upperBound, pagemap: pagemap,
                                     frameFlags: frameFlags, guardRegions: guardRegions, resources: resources,
                                     collect: false, phases: &phases, phase: "recheck")
                 again.formUnion(pass.mismatched)
+            }
+            for moved in VMAComparison.changedRanges(mapsBefore, try ProcessMaps.read(target)) {
+                again.remove(in: moved)
             }
             // A joined range walks pages between mismatches too: only the
             // ones that differed before count.
@@ -252,76 +271,6 @@ public struct Verifier {
         }
         report.persistentMismatches = persistent.count
         report.transientMismatches = mismatched.count - persistent.count
-    }
-
-    // MARK: - VMAs
-
-    /// The walk's VMAs against /proc/PID/maps, in the walked range.
-    private func compareVMAs(walked: [VerifyReport.VMASummary], target: ProcTarget) throws -> [String] {
-        Self.compareVMAs(walked: walked, maps: try ProcessMaps.read(target),
-                         start: options.start ?? 0, end: options.end ?? UInt64.max)
-    }
-
-    private static func compareVMAs(walked: [VerifyReport.VMASummary], maps: [MemoryMapping],
-                                    start lo: UInt64, end hi: UInt64) -> [String] {
-        // One merge of two lists in address order, their bounds compared as
-        // numbers, not a set of strings (20,000 VMAs made 40,000 strings
-        // here) nor of hashed pairs (docs/BENCH.md, "Where the time goes").
-        // The merge reads spans, bounds and an index, not the VMAs and
-        // mappings: copying those (a name each) was most of its cost
-        // (change 20). Both kernel files are in that order already (the
-        // walker visits VMAs in order, show_map() lists them so); other
-        // input is sorted.
-        var fromWalk = walked.indices.map { Span(start: walked[$0].vma.start, end: walked[$0].vma.end, index: $0) }
-        var fromMaps = [Span]()
-        fromMaps.reserveCapacity(maps.count)
-        for i in maps.indices where maps[i].end > lo && maps[i].start < hi && maps[i].kind != .vsyscall {
-            fromMaps.append(Span(start: maps[i].start, end: maps[i].end, index: i))
-        }
-        Span.sortIfNeeded(&fromWalk)
-        Span.sortIfNeeded(&fromMaps)
-        var onlyInMaps: [String] = [], onlyWalked: [String] = []
-        var w = 0, m = 0
-        while w < fromWalk.count || m < fromMaps.count {
-            if w > 0, w < fromWalk.count, fromWalk[w] == fromWalk[w - 1] {
-                w += 1 // the same VMA reported again (a resumed walk): once
-                continue
-            }
-            if m < fromMaps.count, w < fromWalk.count, fromMaps[m] == fromWalk[w] {
-                m += 1
-                w += 1
-            } else if m < fromMaps.count, w == fromWalk.count || fromMaps[m] < fromWalk[w] {
-                onlyInMaps.append(inMapsOnly(maps[fromMaps[m].index]))
-                m += 1
-            } else {
-                onlyWalked.append(walkedOnly(walked[fromWalk[w].index].vma))
-                w += 1
-            }
-        }
-        return onlyInMaps + onlyWalked
-    }
-
-    /// A VMA's or a mapping's bounds, and where it is in its list. Spans
-    /// compare by their bounds alone.
-    private struct Span: Comparable {
-        var start: UInt64
-        var end: UInt64
-        var index: Int
-
-        static func < (a: Span, b: Span) -> Bool { (a.start, a.end) < (b.start, b.end) }
-        static func == (a: Span, b: Span) -> Bool { (a.start, a.end) == (b.start, b.end) }
-
-        static func sortIfNeeded(_ spans: inout [Span]) {
-            if spans.indices.dropFirst().contains(where: { spans[$0] < spans[$0 - 1] }) { spans.sort() }
-        }
-    }
-
-    private static func inMapsOnly(_ m: MemoryMapping) -> String {
-        "maps has \(Hex.address(m.start))-\(Hex.address(m.end)) \(m.pathname); the walk does not"
-    }
-
-    private static func walkedOnly(_ v: VMA) -> String {
-        "the walk has \(Hex.address(v.start))-\(Hex.address(v.end)) \(v.name); maps does not"
     }
 }
 

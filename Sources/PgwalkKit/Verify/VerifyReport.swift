@@ -43,8 +43,12 @@ public struct VerifyReport: Sendable {
     public var transientMismatches: UInt64 = 0
     /// Pages compared.
     public var pagesChecked: UInt64 = 0
-    /// VMAs in /proc/PID/maps and in the walk that disagree (after a re-read).
+    /// VMAs that /proc/PID/maps and the walk disagree on, persistently:
+    /// found again by every further look (docs/VERIFY.md, "VMAs").
     public var vmaDifferences: [String] = []
+    /// VMA differences of the first look that further looks did not find
+    /// again: the target's mappings changed while it was walked.
+    public var transientVMADifferences = 0
     /// Whether the target was held stopped during the walk and the reads.
     public var frozen = false
     /// Whether /proc/kpageflags was read (to tell file pages from anonymous).

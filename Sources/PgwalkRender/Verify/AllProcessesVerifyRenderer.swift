@@ -13,7 +13,12 @@ package enum AllProcessesVerifyRenderer {
         switch outcome {
         case .done(let r):
             if r.matches {
-                let after = r.totalMismatches == 0 ? "" : " after re-check (\(r.transientMismatches) transient)"
+                var transient = [String]()
+                if r.totalMismatches > 0 { transient.append("\(r.transientMismatches) transient") }
+                if r.transientVMADifferences > 0 {
+                    transient.append("\(r.transientVMADifferences) transient VMA difference(s)")
+                }
+                let after = transient.isEmpty ? "" : " after re-check (\(transient.joined(separator: ", ")))"
                 return "\(who): \(r.pagesChecked) pages, all match\(after)\n"
             }
             var line = "\(who): \(r.pagesChecked) pages, \(r.totalMismatches) mismatched "

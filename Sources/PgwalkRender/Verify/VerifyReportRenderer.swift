@@ -53,6 +53,10 @@ package enum VerifyReportRenderer {
                 + "not listed (raise --limit)\n")
         }
         for v in r.vmaDifferences { out.append("vma mismatch: \(v)\n") }
+        if r.transientVMADifferences > 0 {
+            out.append("\(r.transientVMADifferences) VMA difference(s) transient: the target's mappings changed "
+                + "while it was walked (--freeze holds it still)\n")
+        }
         let verdict = r.matches
             ? (r.totalMismatches == 0 ? "all pages match" : "all pages match after re-check")
             : "MISMATCH"
@@ -99,6 +103,6 @@ package enum VerifyReportRenderer {
             + ",\"persistent\":\(r.persistentMismatches),\"transient\":\(r.transientMismatches)"
             // Every mismatch is re-checked now; docs/JSON.md keeps the
             // field within version 1 (fields are never removed).
-            + ",\"unchecked\":0}"
+            + ",\"unchecked\":0,\"vma_transient\":\(r.transientVMADifferences)}"
     }
 }

@@ -23,6 +23,23 @@ import Testing
         #expect(s.ranges(limit: 64) == [base..<(base + 1024 * Self.page)])
     }
 
+    /// Removing a range takes out exactly its pages, across words and
+    /// blocks, partial pages included; a block left empty goes.
+    @Test func removesTheRangesPagesOnly() {
+        let base = 4 * Self.slot
+        var s = set((0..<600).map { base + UInt64($0) * Self.page } + [0x1000, 9 * Self.slot])
+        s.remove(in: (base + 60 * Self.page + 0x800)..<(base + 520 * Self.page))
+        #expect(s.count == 600 + 2 - 460)
+        #expect(s.contains(base + 59 * Self.page) && !s.contains(base + 60 * Self.page))
+        #expect(!s.contains(base + 519 * Self.page) && s.contains(base + 520 * Self.page))
+        s.remove(in: (8 * Self.slot)..<(10 * Self.slot))
+        s.remove(in: 0x0..<0x1000)
+        #expect(s == set([0x1000] + (0..<60).map { base + UInt64($0) * Self.page }
+                         + (520..<600).map { base + UInt64($0) * Self.page }))
+        s.remove(in: 0..<(64 * Self.slot))
+        #expect(s.isEmpty && s == set([]))
+    }
+
     @Test func anAddressInsideAPageIsThatPage() {
         let s = set([0x5123])
         #expect(s.contains(0x5000) && s.contains(0x5fff))

@@ -305,7 +305,8 @@ import Testing
                                             pagemap: PagemapSnapshot(entries: present), maps: variant)
             #expect(report.vmaDifferences == [
                 "maps has 0x0000000000010000-0x0000000000011000 [extra]; the walk does not",
-                "the walk has \(Hex.address(dropped.start))-\(Hex.address(dropped.end)) \(dropped.pathname); maps does not",
+                "the walk has \(Hex.address(dropped.start))-\(Hex.address(dropped.end))"
+                    + (dropped.pathname.isEmpty ? "" : " \(dropped.pathname)") + "; maps does not",
             ])
         }
     }

@@ -70,6 +70,20 @@ import Testing
                 + "1 not permitted), 1 failed; 150 pages checked, 2 persistent mismatches: MISMATCH\n")
     }
 
+    /// A process that matches after re-check says what was transient: its
+    /// pages, its VMA differences, or both.
+    @Test func aMatchAfterReCheckNamesWhatWasTransient() {
+        let entry = ProcessList.Entry(pid: 7, command: "churn", kind: .user)
+        var r = report(pid: 7, pages: 20, persistent: 0)
+        r.transientVMADifferences = 2
+        #expect(AllProcessesVerifyRenderer.textLine(entry, .done(r))
+                == "pid 7 (churn): 20 pages, all match after re-check (2 transient VMA difference(s))\n")
+        r.totalMismatches = 5
+        r.transientMismatches = 5
+        #expect(AllProcessesVerifyRenderer.textLine(entry, .done(r))
+                == "pid 7 (churn): 20 pages, all match after re-check (5 transient, 2 transient VMA difference(s))\n")
+    }
+
     @Test func jsonParsesWithAnEntryPerUserProcess() throws {
         var text = AllProcessesVerifyRenderer.jsonBegin
         var first = true

@@ -81,4 +81,34 @@ import Testing
         #expect((document["summary"] as? [String: Any])?["pages"] as? Int == 65_536)
         #expect(document["result"] as? String == "match")
     }
+
+    /// VMA differences that further looks did not find again are told
+    /// apart from persistent ones, and do not make the verdict a mismatch;
+    /// the JSON counts them in its summary (docs/JSON.md, `vma_transient`).
+    @Test func transientVMADifferencesAreCountedNotFailed() throws {
+        var r = VerifyReport(description: WalkDescription(
+            pid: 9, source: .kernel, geometry: .x86_64FourLevel, kernelRelease: "6.12.117+deb13-amd64",
+            pfnVisible: true, start: 0, end: 0x1000_0000))
+        r.pagesChecked = 4
+        r.transientVMADifferences = 3
+        #expect(VerifyReportRenderer.text(r).hasSuffix("""
+            3 VMA difference(s) transient: the target's mappings changed while it was walked (--freeze holds it still)
+            4 pages checked, 0 mismatched (0 persistent, 0 transient): all pages match
+
+            """))
+        var object = try JSONSerialization.jsonObject(with: Data(VerifyReportRenderer.json(r).utf8)) as? [String: Any]
+        #expect((object?["summary"] as? [String: Any])?["vma_transient"] as? Int == 3)
+        #expect(object?["result"] as? String == "match")
+
+        r.vmaDifferences = ["maps has 0x0000000000004000-0x0000000000005000; the walk does not"]
+        #expect(VerifyReportRenderer.text(r).hasSuffix("""
+            vma mismatch: maps has 0x0000000000004000-0x0000000000005000; the walk does not
+            3 VMA difference(s) transient: the target's mappings changed while it was walked (--freeze holds it still)
+            4 pages checked, 0 mismatched (0 persistent, 0 transient): MISMATCH
+
+            """))
+        object = try JSONSerialization.jsonObject(with: Data(VerifyReportRenderer.json(r).utf8)) as? [String: Any]
+        #expect(object?["result"] as? String == "mismatch")
+        #expect((object?["vma_differences"] as? [String])?.count == 1)
+    }
 }

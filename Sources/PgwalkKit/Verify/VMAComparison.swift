@@ -1,0 +1,162 @@
+/// One VMA that the walk and /proc/PID/maps disagree on: listed by one and
+/// not by the other. Two differences are the same when they are on the
+/// same side with the same bounds (the name is only for the message).
+struct VMADifference: Hashable, CustomStringConvertible {
+    enum Side: Hashable {
+        /// /proc/PID/maps lists it; the walk did not see it.
+        case mapsOnly
+        /// The walk saw it; /proc/PID/maps does not list it.
+        case walkOnly
+    }
+
+    var side: Side
+    var start: UInt64
+    var end: UInt64
+    var name: String
+
+    static func == (a: VMADifference, b: VMADifference) -> Bool {
+        (a.side, a.start, a.end) == (b.side, b.start, b.end)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(side)
+        hasher.combine(start)
+        hasher.combine(end)
+    }
+
+    var description: String {
+        let bounds = "\(Hex.address(start))-\(Hex.address(end))" + (name.isEmpty ? "" : " \(name)")
+        switch side {
+        case .mapsOnly: return "maps has \(bounds); the walk does not"
+        case .walkOnly: return "the walk has \(bounds); maps does not"
+        }
+    }
+}
+
+/// The walk's VMAs against /proc/PID/maps.
+enum VMAComparison {
+    /// The VMAs of `walked` and `maps` in `[lo, hi)` that only one of them
+    /// lists: maps' first, then the walk's, each in address order.
+    static func differences(walked: [VerifyReport.VMASummary], maps: [MemoryMapping],
+                            start lo: UInt64, end hi: UInt64) -> [VMADifference] {
+        // One merge of two lists in address order, their bounds compared as
+        // numbers, not a set of strings (20,000 VMAs made 40,000 strings
+        // here) nor of hashed pairs (docs/BENCH.md, "Where the time goes").
+        // The merge reads spans, bounds and an index, not the VMAs and
+        // mappings: copying those (a name each) was most of its cost
+        // (change 20). Both kernel files are in that order already (the
+        // walker visits VMAs in order, show_map() lists them so); other
+        // input is sorted.
+        var fromWalk = walked.indices.map { Span(start: walked[$0].vma.start, end: walked[$0].vma.end, index: $0) }
+        var fromMaps = spans(of: maps, in: lo..<hi)
+        Span.sortIfNeeded(&fromWalk)
+        Span.sortIfNeeded(&fromMaps)
+        var onlyInMaps: [VMADifference] = [], onlyWalked: [VMADifference] = []
+        var w = 0, m = 0
+        while w < fromWalk.count || m < fromMaps.count {
+            if w > 0, w < fromWalk.count, fromWalk[w] == fromWalk[w - 1] {
+                w += 1 // the same VMA reported again (a resumed walk): once
+                continue
+            }
+            if m < fromMaps.count, w < fromWalk.count, fromMaps[m] == fromWalk[w] {
+                m += 1
+                w += 1
+            } else if m < fromMaps.count, w == fromWalk.count || fromMaps[m] < fromWalk[w] {
+                let mapping = maps[fromMaps[m].index]
+                onlyInMaps.append(VMADifference(side: .mapsOnly, start: mapping.start, end: mapping.end,
+                                                name: mapping.pathname))
+                m += 1
+            } else {
+                let vma = walked[fromWalk[w].index].vma
+                onlyWalked.append(VMADifference(side: .walkOnly, start: vma.start, end: vma.end, name: vma.name))
+                w += 1
+            }
+        }
+        return onlyInMaps + onlyWalked
+    }
+
+    /// Whether `before` and `after` list the same mappings, by their bounds,
+    /// over `range`: nothing there was mapped, unmapped, split or merged
+    /// between the two reads (as far as two reads can tell).
+    static func sameMappings(_ before: [MemoryMapping], _ after: [MemoryMapping], over range: Range<UInt64>) -> Bool {
+        spans(of: before, in: range) == spans(of: after, in: range)
+    }
+
+    /// The address ranges of the mappings that only one of `before` and
+    /// `after` lists, by their bounds: what was mapped, unmapped, moved,
+    /// split or merged between the two reads.
+    static func changedRanges(_ before: [MemoryMapping], _ after: [MemoryMapping]) -> [Range<UInt64>] {
+        let all = 0..<UInt64.max
+        let old = Set(spans(of: before, in: all).map { $0.start..<$0.end })
+        let new = Set(spans(of: after, in: all).map { $0.start..<$0.end })
+        return old.symmetricDifference(new).sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) }
+    }
+
+    /// The mappings of `maps` that overlap `range`, as spans (the vsyscall
+    /// page is not a VMA: the walk never has it).
+    private static func spans(of maps: [MemoryMapping], in range: Range<UInt64>) -> [Span] {
+        var spans = [Span]()
+        for i in maps.indices where maps[i].end > range.lowerBound && maps[i].start < range.upperBound
+            && maps[i].kind != .vsyscall {
+            spans.append(Span(start: maps[i].start, end: maps[i].end, index: i))
+        }
+        return spans
+    }
+
+    /// A VMA's or a mapping's bounds, and where it is in its list. Spans
+    /// compare by their bounds alone.
+    private struct Span: Comparable {
+        var start: UInt64
+        var end: UInt64
+        var index: Int
+
+        static func < (a: Span, b: Span) -> Bool { (a.start, a.end) < (b.start, b.end) }
+        static func == (a: Span, b: Span) -> Bool { (a.start, a.end) == (b.start, b.end) }
+
+        static func sortIfNeeded(_ spans: inout [Span]) {
+            if spans.indices.dropFirst().contains(where: { spans[$0] < spans[$0 - 1] }) { spans.sort() }
+        }
+    }
+}
+
+/// Which VMA differences of a running target are persistent, look after
+/// look, as ``Verifier`` re-checks pages: a difference is persistent when
+/// every look found it, and every look after the first found it where
+/// /proc/PID/maps, read just before and just after that look's walk, did
+/// not change. A target that maps and unmaps while it is walked shows
+/// differences that move from look to look, or that sit where its maps
+/// changed during the walk: those are transient (docs/VERIFY.md, "VMAs").
+struct VMADifferenceRecheck {
+    /// The first look's differences.
+    let first: [VMADifference]
+    /// The differences that every look so far found.
+    private(set) var persistent: Set<VMADifference>
+    /// The last look's differences, in its order.
+    private var last: [VMADifference]
+
+    /// The differences the first look found (its maps read during its walk).
+    init(first: [VMADifference]) {
+        self.first = first
+        self.persistent = Set(first)
+        self.last = first
+    }
+
+    /// Whether another look can still change the outcome.
+    var isSettled: Bool { persistent.isEmpty }
+
+    /// One more look: its walk's differences against `mapsAfter`, with the
+    /// maps read before the walk (`mapsBefore`) and after it.
+    mutating func lookAgain(_ look: [VMADifference], mapsBefore: [MemoryMapping], mapsAfter: [MemoryMapping]) {
+        let stillHere = look.filter {
+            VMAComparison.sameMappings(mapsBefore, mapsAfter, over: $0.start..<$0.end)
+        }
+        persistent.formIntersection(stillHere)
+        last = look
+    }
+
+    /// The persistent differences, in the last look's order.
+    var persistentDifferences: [VMADifference] { last.filter { persistent.contains($0) } }
+
+    /// How many of the first look's differences were not persistent.
+    var transientCount: Int { Set(first).count - persistent.count }
+}
