@@ -67,12 +67,17 @@ import Testing
             """)
     }
 
+    /// An empty report of a 6.12 walk of `pid` with PFNs compared.
+    private func report(pid: Int32) -> VerifyReport {
+        VerifyReport(description: WalkDescription(
+            pid: pid, source: .kernel, geometry: .x86_64FourLevel, kernelRelease: "6.12.117+deb13-amd64",
+            pfnVisible: true, start: 0, end: 0x1000_0000))
+    }
+
     /// `--json` says how many of the pages checked the scan took
     /// (docs/JSON.md, `scanned_pages`), beside the page count it is part of.
     @Test func theJSONSaysHowManyPagesTheScanTook() throws {
-        var r = VerifyReport(description: WalkDescription(
-            pid: 7, source: .kernel, geometry: .x86_64FourLevel, kernelRelease: "6.12.117+deb13-amd64",
-            pfnVisible: true, start: 0, end: 0x1000_0000))
+        var r = report(pid: 7)
         r.pagesChecked = 65_536
         r.pagesCheckedByScan = 61_440
         let object = try JSONSerialization.jsonObject(with: Data(VerifyReportRenderer.json(r).utf8)) as? [String: Any]
@@ -86,9 +91,7 @@ import Testing
     /// apart from persistent ones, and do not make the verdict a mismatch;
     /// the JSON counts them in its summary (docs/JSON.md, `vma_transient`).
     @Test func transientVMADifferencesAreCountedNotFailed() throws {
-        var r = VerifyReport(description: WalkDescription(
-            pid: 9, source: .kernel, geometry: .x86_64FourLevel, kernelRelease: "6.12.117+deb13-amd64",
-            pfnVisible: true, start: 0, end: 0x1000_0000))
+        var r = report(pid: 9)
         r.pagesChecked = 4
         r.transientVMADifferences = 3
         #expect(VerifyReportRenderer.text(r).hasSuffix("""
