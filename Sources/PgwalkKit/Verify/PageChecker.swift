@@ -13,6 +13,13 @@ final class PageChecker {
     /// Every page that differed, listed in the report or not: what the
     /// re-check walks again.
     @exclusivity(unchecked) private(set) var mismatched: PageSet
+    /// The module's view of each mismatched page, for the first
+    /// ``viewsKept`` of them: a re-check whose walk sees another view of
+    /// a page saw the page change, not the same difference again.
+    @exclusivity(unchecked) private(set) var moduleViews: [UInt64: ModuleView] = [:]
+    /// Views kept at most (a few MiB); past them, pages are re-checked
+    /// without this test.
+    static let viewsKept = 1 << 16
     /// The first error a callback met (callbacks cannot throw).
     @exclusivity(unchecked) private(set) var error: Error?
 
@@ -402,9 +409,32 @@ final class PageChecker {
         report.totalMismatches += 1
         report.vmas[summary].mismatches += 1
         mismatched.insert(page.address)
+        if moduleViews.count < Self.viewsKept { moduleViews[page.address] = ModuleView(page) }
         if report.mismatches.count < limit {
             report.mismatches.append(VerifyReport.Mismatch(address: page.address, vmaStart: page.vma.start,
                                                            differences: differences, persistent: nil))
+        }
+    }
+}
+
+extension PageChecker {
+    /// What the module's walk said of one page: where its entry was, its
+    /// kind, flags, swap type and payload (PFN or swap offset). Not the
+    /// accessed and dirty bits: the CPU sets those as the process runs,
+    /// without the page changing.
+    struct ModuleView: Equatable {
+        var placement: MappingRow.Placement
+        var kind: EntryKind
+        var flags: EntryFlags
+        var swapType: UInt8
+        var payload: UInt64
+
+        init(_ page: PageExpectation.ModulePage) {
+            placement = page.placement
+            kind = page.kind
+            flags = page.flags.subtracting([.accessed, .dirty])
+            swapType = page.swapType
+            payload = page.payload
         }
     }
 }

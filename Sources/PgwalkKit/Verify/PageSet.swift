@@ -125,34 +125,33 @@ struct PageSet: Equatable {
     /// Takes the pages inside `range` (byte addresses) out of the set.
     mutating func remove(in range: Range<UInt64>) {
         var removed: UInt64 = 0
-        forEachWord(in: range) { word, mask in
+        let touched = forEachWord(in: range) { word, mask in
             removed += UInt64((words[word] & mask).nonzeroBitCount)
             words[word] &= ~mask
         }
         guard removed > 0 else { return }
         count -= removed
         // Blocks left empty go, so that equal sets compare equal.
-        var block = 0
-        while block < blockStarts.count {
+        for block in touched.reversed() {
             let first = block * Self.wordsPerBlock
             if words[first..<first + Self.wordsPerBlock].allSatisfy({ $0 == 0 }) {
                 blockStarts.remove(at: block)
                 words.removeSubrange(first..<first + Self.wordsPerBlock)
-            } else {
-                block += 1
             }
         }
     }
 
     /// Calls `body` with the index of each word holding pages of `range`
     /// (byte addresses; a partial page counts) and the mask of its bits
-    /// inside the range.
-    private func forEachWord(in range: Range<UInt64>, _ body: (Int, UInt64) -> Void) {
-        guard !range.isEmpty else { return }
+    /// inside the range; returns the blocks those words are in.
+    @discardableResult
+    private func forEachWord(in range: Range<UInt64>, _ body: (Int, UInt64) -> Void) -> Range<Int> {
+        guard !range.isEmpty else { return 0..<0 }
         let first = range.lowerBound >> UInt64(pageShift)
         // The first page at or past the range's end (a partial page counts).
         let end = (range.upperBound - 1) >> UInt64(pageShift) + 1
-        var at = firstBlock(notBelow: first - first % Self.pagesPerBlock)
+        let firstTouched = firstBlock(notBelow: first - first % Self.pagesPerBlock)
+        var at = firstTouched
         while at < blockStarts.count, blockStarts[at] < end {
             for w in 0..<Self.wordsPerBlock {
                 var mask = ~UInt64(0)
@@ -163,6 +162,7 @@ struct PageSet: Equatable {
             }
             at += 1
         }
+        return firstTouched..<at
     }
 
     /// The set as byte ranges of consecutive pages, in address order, at

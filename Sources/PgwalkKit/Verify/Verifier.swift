@@ -116,7 +116,8 @@ public struct Verifier {
         first.report.frozen = freezer?.isHeldByUs ?? false
         first.report.usedKPageFlags = frameFlags != nil
 
-        try recheck(&first.report, mismatched: first.mismatched, pagemap: pagemap, frameFlags: frameFlags,
+        try recheck(&first.report, mismatched: first.mismatched, views: first.moduleViews, pagemap: pagemap,
+                    frameFlags: frameFlags,
                     guardRegions: guardRegions, resources: resources, phases: &phases)
         let mapsStart = ContinuousClock.now
         let range = (start: options.start ?? 0, end: options.end ?? UInt64.max)
@@ -148,6 +149,8 @@ public struct Verifier {
         var report: VerifyReport
         /// Every page that differed.
         var mismatched: PageSet
+        /// The module's view of the pages that differed (``PageChecker/moduleViews``).
+        var moduleViews: [UInt64: PageChecker.ModuleView]
     }
 
     /// One walk and its checks; the session's open goes to `session`, the
@@ -201,7 +204,7 @@ public struct Verifier {
         if end.status != 0 {
             throw VerifyError.walkEnded(status: end.status, pid: pid)
         }
-        return Pass(report: checker.report, mismatched: checker.mismatched)
+        return Pass(report: checker.report, mismatched: checker.mismatched, moduleViews: checker.moduleViews)
     }
 
     /// Verify's checks on a saved stream, with no module and no process:
@@ -232,8 +235,10 @@ public struct Verifier {
     /// re-check's walk and its read would otherwise pass for persistent.
     /// A re-check where /proc/PID/maps, read before and after it, changed
     /// over a page cannot tell a difference from a move (mremap moving a
-    /// region back and forth can line up with every round): there, the
-    /// page does not count as differing again.
+    /// region back and forth can line up with every round), nor one whose
+    /// walk saw the page otherwise than the first pass did (a page freed
+    /// and faulted in again as fast as verify looks): there, the page does
+    /// not count as differing again.
     private static let recheckRounds = 2
 
     /// Walks at most per re-check round (``PageSet/ranges(limit:)``).
@@ -241,11 +246,13 @@ public struct Verifier {
 
     /// Walks and reads every mismatched page again, listed or not; what
     /// still differs, round after round, is persistent.
-    private func recheck(_ report: inout VerifyReport, mismatched: PageSet, pagemap: PagemapReader,
+    private func recheck(_ report: inout VerifyReport, mismatched: PageSet,
+                         views: [UInt64: PageChecker.ModuleView], pagemap: PagemapReader,
                          frameFlags: KernelPageFlagsReader?, guardRegions: GuardRegionAnswer,
                          resources: RunResources, phases: inout PhaseTimes) throws {
         guard !mismatched.isEmpty else { return }
         let target = ProcTarget.process(options.pid)
+        let pageSize = UInt64(1) << UInt64(mismatched.pageShift)
         var persistent = mismatched
         for _ in 0..<Self.recheckRounds where !persistent.isEmpty {
             let mapsBefore = try ProcessMaps.read(target)
@@ -255,6 +262,9 @@ public struct Verifier {
                                     frameFlags: frameFlags, guardRegions: guardRegions, resources: resources,
                                     collect: false, phases: &phases, phase: "recheck")
                 again.formUnion(pass.mismatched)
+                for (address, view) in pass.moduleViews where views[address].map({ $0 != view }) ?? false {
+                    again.remove(in: address..<address &+ pageSize)
+                }
             }
             for moved in VMAComparison.changedRanges(mapsBefore, try ProcessMaps.read(target)) {
                 again.remove(in: moved)
