@@ -1,8 +1,15 @@
 /// One VMA that the walk and /proc/PID/maps disagree on: listed by one and
 /// not by the other. Two differences are the same when they are on the
-/// same side with the same bounds (the name is only for the message).
-struct VMADifference: Hashable, CustomStringConvertible {
-    enum Side: Hashable {
+/// same side with the same bounds (the name is only for the message); they
+/// sort as ``VMAComparison/differences(walked:maps:start:end:)`` lists
+/// them, maps' first, each side in address order.
+///
+/// Not `Hashable`: a `Set` of them would cost every verify the runtime's
+/// first conformance lookup for it, which scans every loaded library's
+/// conformance records (docs/BENCH.md), to compare lists that are nearly
+/// always empty and already in order.
+struct VMADifference: Comparable, CustomStringConvertible {
+    enum Side: Int {
         /// /proc/PID/maps lists it; the walk did not see it.
         case mapsOnly
         /// The walk saw it; /proc/PID/maps does not list it.
@@ -18,10 +25,8 @@ struct VMADifference: Hashable, CustomStringConvertible {
         (a.side, a.start, a.end) == (b.side, b.start, b.end)
     }
 
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(side)
-        hasher.combine(start)
-        hasher.combine(end)
+    static func < (a: VMADifference, b: VMADifference) -> Bool {
+        (a.side.rawValue, a.start, a.end) < (b.side.rawValue, b.start, b.end)
     }
 
     var description: String {
@@ -83,19 +88,34 @@ enum VMAComparison {
     }
 
     /// The address ranges of the mappings that only one of `before` and
-    /// `after` lists, by their bounds: what was mapped, unmapped, moved,
-    /// split or merged between the two reads.
+    /// `after` lists, by their bounds, in address order: what was mapped,
+    /// unmapped, moved, split or merged between the two reads.
     static func changedRanges(_ before: [MemoryMapping], _ after: [MemoryMapping]) -> [Range<UInt64>] {
-        let all = 0..<UInt64.max
-        let old = Set(spans(of: before, in: all).map { $0.start..<$0.end })
-        let new = Set(spans(of: after, in: all).map { $0.start..<$0.end })
-        return old.symmetricDifference(new).sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) }
+        var old = spans(of: before, in: 0..<UInt64.max), new = spans(of: after, in: 0..<UInt64.max)
+        Span.sortIfNeeded(&old)
+        Span.sortIfNeeded(&new)
+        var changed = [Range<UInt64>]()
+        var o = 0, n = 0
+        while o < old.count || n < new.count {
+            if o < old.count, n < new.count, old[o] == new[n] {
+                o += 1
+                n += 1
+            } else if o < old.count, n == new.count || old[o] < new[n] {
+                changed.append(old[o].start..<old[o].end)
+                o += 1
+            } else {
+                changed.append(new[n].start..<new[n].end)
+                n += 1
+            }
+        }
+        return changed
     }
 
     /// The mappings of `maps` that overlap `range`, as spans (the vsyscall
     /// page is not a VMA: the walk never has it).
     private static func spans(of maps: [MemoryMapping], in range: Range<UInt64>) -> [Span] {
         var spans = [Span]()
+        spans.reserveCapacity(maps.count)
         for i in maps.indices where maps[i].end > range.lowerBound && maps[i].start < range.upperBound
             && maps[i].kind != .vsyscall {
             spans.append(Span(start: maps[i].start, end: maps[i].end, index: i))
@@ -127,18 +147,15 @@ enum VMAComparison {
 /// differences that move from look to look, or that sit where its maps
 /// changed during the walk: those are transient (docs/VERIFY.md, "VMAs").
 struct VMADifferenceRecheck {
-    /// The first look's differences.
-    let first: [VMADifference]
-    /// The differences that every look so far found.
-    private(set) var persistent: Set<VMADifference>
-    /// The last look's differences, in its order.
-    private var last: [VMADifference]
+    /// How many differences the first look found.
+    private let firstCount: Int
+    /// The differences every look so far found, sorted.
+    private var persistent: [VMADifference]
 
     /// The differences the first look found (its maps read during its walk).
     init(first: [VMADifference]) {
-        self.first = first
-        self.persistent = Set(first)
-        self.last = first
+        firstCount = first.count
+        persistent = first.sorted()
     }
 
     /// Whether another look can still change the outcome.
@@ -149,14 +166,27 @@ struct VMADifferenceRecheck {
     mutating func lookAgain(_ look: [VMADifference], mapsBefore: [MemoryMapping], mapsAfter: [MemoryMapping]) {
         let stillHere = look.filter {
             VMAComparison.sameMappings(mapsBefore, mapsAfter, over: $0.start..<$0.end)
+        }.sorted()
+        // Both sorted: one merge keeps what both have.
+        var kept = [VMADifference]()
+        var p = 0, s = 0
+        while p < persistent.count, s < stillHere.count {
+            if persistent[p] < stillHere[s] {
+                p += 1
+            } else if stillHere[s] < persistent[p] {
+                s += 1
+            } else {
+                kept.append(persistent[p])
+                p += 1
+                s += 1
+            }
         }
-        persistent.formIntersection(stillHere)
-        last = look
+        persistent = kept
     }
 
-    /// The persistent differences, in the last look's order.
-    var persistentDifferences: [VMADifference] { last.filter { persistent.contains($0) } }
+    /// The persistent differences, maps' first, each side in address order.
+    var persistentDifferences: [VMADifference] { persistent }
 
     /// How many of the first look's differences were not persistent.
-    var transientCount: Int { Set(first).count - persistent.count }
+    var transientCount: Int { firstCount - persistent.count }
 }
