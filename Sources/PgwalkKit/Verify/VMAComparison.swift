@@ -80,11 +80,11 @@ enum VMAComparison {
         return onlyInMaps + onlyWalked
     }
 
-    /// Whether `before` and `after` list the same mappings, by their bounds,
-    /// over `range`: nothing there was mapped, unmapped, split or merged
-    /// between the two reads (as far as two reads can tell).
-    static func sameMappings(_ before: [MemoryMapping], _ after: [MemoryMapping], over range: Range<UInt64>) -> Bool {
-        spans(of: before, in: range) == spans(of: after, in: range)
+    /// Whether nothing in `changed` (``changedRanges(_:_:)`` of two reads)
+    /// overlaps `range`: no mapping there was mapped, unmapped, split or
+    /// merged between the two reads (as far as two reads can tell).
+    static func isStill(_ range: Range<UInt64>, changed: [Range<UInt64>]) -> Bool {
+        !changed.contains { $0.overlaps(range) }
     }
 
     /// The address ranges of the mappings that only one of `before` and
@@ -164,9 +164,10 @@ struct VMADifferenceRecheck {
     /// One more look: its walk's differences against `mapsAfter`, with the
     /// maps read before the walk (`mapsBefore`) and after it.
     mutating func lookAgain(_ look: [VMADifference], mapsBefore: [MemoryMapping], mapsAfter: [MemoryMapping]) {
-        let stillHere = look.filter {
-            VMAComparison.sameMappings(mapsBefore, mapsAfter, over: $0.start..<$0.end)
-        }.sorted()
+        // The reads compared once, not once per difference: a target
+        // with thousands of VMAs can differ in thousands of them.
+        let changed = VMAComparison.changedRanges(mapsBefore, mapsAfter)
+        let stillHere = look.filter { VMAComparison.isStill($0.start..<$0.end, changed: changed) }.sorted()
         // Both sorted: one merge keeps what both have.
         var kept = [VMADifference]()
         var p = 0, s = 0

@@ -40,13 +40,13 @@ import Testing
         #expect(found.isEmpty)
     }
 
-    @Test func sameMappingsLooksOnlyAtTheRangeAsked() throws {
-        let before = try maps([(0x1000, 0x2000), (0x8000, 0x9000)])
-        let after = try maps([(0x1000, 0x3000), (0x8000, 0x9000)])
-        #expect(!VMAComparison.sameMappings(before, after, over: 0x1000..<0x2000))
-        #expect(!VMAComparison.sameMappings(before, after, over: 0x2000..<0x3000))
-        #expect(VMAComparison.sameMappings(before, after, over: 0x8000..<0x9000))
-        #expect(VMAComparison.sameMappings(before, after, over: 0x4000..<0x8000))
+    @Test func stillLooksOnlyAtTheRangeAsked() throws {
+        let changed = VMAComparison.changedRanges(try maps([(0x1000, 0x2000), (0x8000, 0x9000)]),
+                                                  try maps([(0x1000, 0x3000), (0x8000, 0x9000)]))
+        #expect(!VMAComparison.isStill(0x1000..<0x2000, changed: changed))
+        #expect(!VMAComparison.isStill(0x2000..<0x3000, changed: changed))
+        #expect(VMAComparison.isStill(0x8000..<0x9000, changed: changed))
+        #expect(VMAComparison.isStill(0x4000..<0x8000, changed: changed))
     }
 
     /// A region moved (mremap) and another split (mprotect) between two
